@@ -1,0 +1,45 @@
+/*
+ * The console's output side: bytes go straight to the host's stdout with
+ * write(2), never through stdio, so that it works from interrupt context
+ * and from a task preempted anywhere.  It blocks only as the host write
+ * does; the kernel does not sleep.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include "arch-host/arch.h"
+#include "arch-host/host.h"
+
+/* Wait until stdout takes more bytes (it may be a non-blocking tty). */
+static void
+console_wait_writable(void)
+{
+	struct pollfd pfd = { .fd = STDOUT_FILENO, .events = POLLOUT };
+
+	while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
+		continue;
+}
+
+/*
+ * Write len bytes to the host console, all of them unless stdout is gone
+ * (then the rest is dropped: there is nowhere to report it).
+ */
+void
+arch_console_write(const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(STDOUT_FILENO, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {
+			console_wait_writable();
+			continue;
+		}
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= (size_t)n;
+	}
+}

@@ -1,0 +1,24 @@
+/*
+ * The upward interface: the entry points arch-host calls when the host
+ * raises an interrupt.  Each runs with interrupts disabled and never sleeps,
+ * except trap_preempt(), which may switch to another task.
+ */
+#ifndef CORE_TRAP_H
+#define CORE_TRAP_H
+
+/* Interrupt lines, in the order pending interrupts are dispatched. */
+enum {
+	IRQ_TIMER,
+	NR_IRQS,
+};
+
+/* The timer fired (periodic tick, or the wake-up set by arch_idle()). */
+void trap_timer(void);
+/*
+ * On the way out of an interrupt that arrived with interrupts enabled:
+ * switch tasks if one is due and the kernel is preemptible.  Called with
+ * interrupts disabled; returns with them disabled.
+ */
+void trap_preempt(void);
+
+#endif

@@ -1,0 +1,277 @@
+/*
+ * Fake arch for unit tests: implements arch-host/arch.h on the host with
+ * malloc'd "physical memory", ucontext-based context switches, a clock the
+ * test controls and interrupts raised by the test itself.  Core code linked
+ * against it behaves as on the real machine, deterministically.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "core/timer.h"
+#include "core/trap.h"
+#include "tests/fake/fake.h"
+
+uint64_t fake_clock_ns = 1000000000ULL;
+unsigned long fake_irq_count[8];
+char fake_console[65536];
+size_t fake_console_len;
+int fake_exit_status = -1;
+void (*fake_console_hook)(const char *buf, size_t len);
+
+static void *fake_mem;
+static size_t fake_mem_size;
+static int intr_enabled = 1;
+static unsigned long intr_pending;
+
+void
+fake_physmem_init(size_t size)
+{
+	free(fake_mem);
+	if (posix_memalign(&fake_mem, 1 << 22, size) != 0)
+		abort();
+	memset(fake_mem, 0x5a, size);
+	fake_mem_size = size;
+}
+
+void *
+arch_physmem_base(void)
+{
+	return fake_mem;
+}
+
+size_t
+arch_physmem_size(void)
+{
+	return fake_mem_size;
+}
+
+void
+arch_exit(int status)
+{
+	fake_exit_status = status;
+	fflush(stdout);
+	_exit(status);
+}
+
+void
+arch_backtrace(void)
+{
+	static const char msg[] = "Call Trace: (fake arch)\n";
+
+	arch_console_write(msg, sizeof(msg) - 1);
+}
+
+int
+arch_host_pid(void)
+{
+	return getpid();
+}
+
+static void
+dispatch(int irq)
+{
+	fake_irq_count[irq]++;
+	if (irq == IRQ_TIMER)
+		trap_timer();
+}
+
+/* Run pending interrupts the way the real arch does on enable. */
+static void
+intr_replay(void)
+{
+	while (intr_pending) {
+		unsigned long p = intr_pending;
+
+		intr_pending = 0;
+		intr_enabled = 0;
+		for (int i = 0; i < NR_IRQS; i++)
+			if (p & (1UL << i))
+				dispatch(i);
+		trap_preempt();
+		intr_enabled = 1;
+	}
+}
+
+unsigned long
+arch_intr_save(void)
+{
+	unsigned long s = intr_enabled;
+
+	intr_enabled = 0;
+	return s;
+}
+
+void
+arch_intr_restore(unsigned long s)
+{
+	if (s)
+		arch_intr_enable();
+}
+
+void
+arch_intr_enable(void)
+{
+	intr_enabled = 1;
+	intr_replay();
+}
+
+void
+arch_intr_disable(void)
+{
+	intr_enabled = 0;
+}
+
+bool
+arch_intr_enabled(void)
+{
+	return intr_enabled;
+}
+
+void
+fake_raise_irq(int irq)
+{
+	intr_pending |= 1UL << irq;
+	if (intr_enabled)
+		intr_replay();
+}
+
+void
+fake_tick(unsigned int n)
+{
+	fake_clock_ns += (uint64_t)n * NSEC_PER_JIFFY;
+	fake_raise_irq(IRQ_TIMER);
+}
+
+/*
+ * Idle with nothing runnable: jump the clock to the next timer, as if the
+ * host slept that long.  With no timer nothing can ever wake a task: the
+ * test deadlocked, which is a failure.
+ */
+void
+arch_idle(uint64_t timeout_ns)
+{
+	if (intr_pending)
+		return;
+	if (timeout_ns == UINT64_MAX) {
+		fprintf(stderr, "fake arch: idle with no timer pending: "
+			"every task sleeps forever\n");
+		abort();
+	}
+	fake_clock_ns += timeout_ns;
+	intr_pending |= 1UL << IRQ_TIMER;
+}
+
+int
+arch_stack_alloc(size_t size, void **stack)
+{
+	*stack = malloc(size);
+	return *stack ? 0 : -12;
+}
+
+void
+arch_stack_free(void *stack, size_t size)
+{
+	(void)size;
+	free(stack);
+}
+
+/* ctx->w[0]: ucontext_t *; w[1]: fn; w[2]: arg. */
+static struct arch_ctx *starting;
+
+static void
+ctx_trampoline(void)
+{
+	struct arch_ctx *c = starting;
+	void (*fn)(void *) = (void (*)(void *))c->w[1];
+
+	fn((void *)c->w[2]);
+	abort();
+}
+
+void
+arch_ctx_init(struct arch_ctx *ctx, void *stack, size_t size,
+	      void (*fn)(void *), void *arg)
+{
+	ucontext_t *uc = calloc(1, sizeof(*uc));
+
+	if (uc == NULL || getcontext(uc) != 0)
+		abort();
+	uc->uc_stack.ss_sp = stack;
+	uc->uc_stack.ss_size = size;
+	uc->uc_link = NULL;
+	makecontext(uc, ctx_trampoline, 0);
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->w[0] = (unsigned long)uc;
+	ctx->w[1] = (unsigned long)fn;
+	ctx->w[2] = (unsigned long)arg;
+}
+
+void
+arch_switch(struct arch_ctx *prev, struct arch_ctx *next)
+{
+	if (prev->w[0] == 0) {
+		prev->w[0] = (unsigned long)calloc(1, sizeof(ucontext_t));
+		if (prev->w[0] == 0)
+			abort();
+	}
+	starting = next;
+	if (swapcontext((ucontext_t *)prev->w[0], (ucontext_t *)next->w[0]))
+		abort();
+}
+
+void
+arch_mem_poison(const void *addr, size_t len)
+{
+	(void)addr;
+	(void)len;
+}
+
+void
+arch_mem_unpoison(const void *addr, size_t len)
+{
+	(void)addr;
+	(void)len;
+}
+
+uint64_t
+arch_clock_monotonic(void)
+{
+	return fake_clock_ns;
+}
+
+uint64_t
+arch_clock_realtime(void)
+{
+	return 1700000000ULL * 1000000000ULL + fake_clock_ns;
+}
+
+int
+arch_timer_start(unsigned int hz)
+{
+	(void)hz;
+	return 0;
+}
+
+void
+arch_console_write(const char *buf, size_t len)
+{
+	size_t room = sizeof(fake_console) - 1 - fake_console_len;
+
+	if (len > room)
+		len = room;
+	memcpy(fake_console + fake_console_len, buf, len);
+	fake_console_len += len;
+	fake_console[fake_console_len] = '\0';
+	if (fake_console_hook != NULL)
+		fake_console_hook(buf, len);
+}
+
+void
+fake_console_clear(void)
+{
+	fake_console_len = 0;
+	fake_console[0] = '\0';
+}

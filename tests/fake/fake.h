@@ -1,0 +1,37 @@
+/*
+ * The fake machine for unit tests: arch.h implemented with plain host
+ * memory, ucontext switches, a settable clock and interrupts that tests
+ * raise by hand.
+ */
+#ifndef TESTS_FAKE_FAKE_H
+#define TESTS_FAKE_FAKE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "arch-host/arch.h"
+
+/* Provide size bytes of fake physical memory (call before buddy_init). */
+void fake_physmem_init(size_t size);
+/* Boot the core pieces unit tests need: memory, slab, time, scheduler. */
+void fake_boot(size_t mem_size);
+
+/* The fake monotonic clock, in nanoseconds; tests may set or advance it. */
+extern uint64_t fake_clock_ns;
+/* Raise interrupt irq: run now if interrupts are enabled, else pend it. */
+void fake_raise_irq(int irq);
+/* Advance the clock by n jiffies and raise the timer interrupt. */
+void fake_tick(unsigned int n);
+/* Interrupt handlers run so far, per irq. */
+extern unsigned long fake_irq_count[8];
+
+/* Everything written to the console, NUL-terminated. */
+extern char fake_console[65536];
+extern size_t fake_console_len;
+void fake_console_clear(void);
+/* If set, also called with every console write (after it is recorded). */
+extern void (*fake_console_hook)(const char *buf, size_t len);
+
+/* Status passed to arch_exit() (arch_exit leaves with _exit(status)). */
+extern int fake_exit_status;
+
+#endif

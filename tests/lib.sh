@@ -1,0 +1,53 @@
+# Shared helpers for tests/*/*.sh, sourced by each test.  Every test gets a
+# private work directory that is removed on exit, and runs the kernel under
+# a timeout so a hang is a failure, never a stuck harness.
+# Exit codes: 0 pass, 1 fail, 77 skip (automake's convention).
+
+set -u
+: "${top_builddir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_srcdir:=$top_builddir}"
+VMLINUX="$top_builddir/vmlinux-host"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/vmlinux-test.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+pass() {
+	echo "PASS: $*"
+}
+
+# run_kernel ARGS...: run vmlinux-host with a 30 s timeout; stdout in
+# $WORK/out, stderr in $WORK/err, exit status in $status.
+run_kernel() {
+	status=0
+	timeout -k 5 30 "$VMLINUX" "$@" >"$WORK/out" 2>"$WORK/err" </dev/null ||
+		status=$?
+	[ "$status" -ne 124 ] && [ "$status" -ne 137 ] ||
+		fail "vmlinux-host $* did not finish within 30 s"
+}
+
+# expect_in FILE TEXT: FILE must contain the fixed string TEXT.
+expect_in() {
+	grep -qF -- "$2" "$1" || {
+		echo "--- $1:"
+		cat "$1"
+		fail "expected \"$2\" in $(basename "$1")"
+	}
+}
+
+# expect_one_line FILE: FILE holds exactly one line of text.
+expect_one_line() {
+	n=$(wc -l <"$1")
+	[ "$n" -eq 1 ] || {
+		cat "$1"
+		fail "expected one line in $(basename "$1"), got $n"
+	}
+}

@@ -1,0 +1,74 @@
+# tests/: Check unit suites (core objects + the fake arch), boot tests that
+# run the real binary, and build checks.  All run by `make check` through
+# automake's parallel harness.
+
+check_LIBRARIES += tests/fake/libfake.a
+tests_fake_libfake_a_CPPFLAGS = -I$(top_srcdir) -D_GNU_SOURCE
+tests_fake_libfake_a_SOURCES = tests/fake/fake.c tests/fake/boot.c \
+	tests/fake/fake.h
+
+UNIT_CPPFLAGS = -I$(top_srcdir) -D_GNU_SOURCE $(CHECK_CFLAGS)
+EXTRA_DIST += tests/unit/unit.h
+UNIT_LDADD = core/libcore.a tests/fake/libfake.a core/libcore.a \
+	tests/fake/libfake.a $(CHECK_LIBS)
+UNIT_DEPS = core/libcore.a tests/fake/libfake.a
+
+UNIT_TESTS = \
+	tests/unit/check_buddy \
+	tests/unit/check_slab \
+	tests/unit/check_printk \
+	tests/unit/check_sched \
+	tests/unit/check_intr
+check_PROGRAMS += $(UNIT_TESTS)
+
+tests_unit_check_buddy_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_check_buddy_LDADD = $(UNIT_LDADD)
+tests_unit_check_buddy_DEPENDENCIES = $(UNIT_DEPS)
+tests_unit_check_slab_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_check_slab_LDADD = $(UNIT_LDADD)
+tests_unit_check_slab_DEPENDENCIES = $(UNIT_DEPS)
+tests_unit_check_printk_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_check_printk_LDADD = $(UNIT_LDADD)
+tests_unit_check_printk_DEPENDENCIES = $(UNIT_DEPS)
+tests_unit_check_sched_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_check_sched_LDADD = $(UNIT_LDADD)
+tests_unit_check_sched_DEPENDENCIES = $(UNIT_DEPS)
+
+# The interrupt layer is arch-host code: its test links arch-host/intr.c
+# and timer.c themselves, with the trap entry points provided by the test.
+tests_unit_check_intr_SOURCES = tests/unit/check_intr.c arch-host/intr.c \
+	arch-host/timer.c
+tests_unit_check_intr_CPPFLAGS = $(ARCH_CPPFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_intr_LDADD = $(CHECK_LIBS) -lrt -lpthread
+
+BOOT_TESTS = \
+	tests/boot/banner.sh \
+	tests/boot/help.sh \
+	tests/boot/version.sh \
+	tests/boot/showconfig.sh \
+	tests/boot/bad-mem.sh \
+	tests/boot/bad-args.sh \
+	tests/boot/rootfs-panic.sh
+
+BUILD_TESTS = \
+	tests/build/layering.sh \
+	tests/build/symbols.sh
+
+TESTS += $(UNIT_TESTS) $(BOOT_TESTS) $(BUILD_TESTS)
+EXTRA_DIST += $(BOOT_TESTS) $(BUILD_TESTS) tests/lib.sh
+
+# Compiled tests run under a timeout: a hang is a failure, not a stall.
+TEST_EXTENSIONS = .sh
+SH_LOG_COMPILER = $(SHELL)
+LOG_COMPILER = timeout -k 10 300
+AM_TESTS_ENVIRONMENT = \
+	top_srcdir='$(abs_top_srcdir)'; top_builddir='$(abs_top_builddir)'; \
+	NM='$(NM)'; export top_srcdir top_builddir NM;
+
+# A boot test built from the real kernel with a test body as init.
+check_PROGRAMS += tests/boot/kthreads
+tests_boot_kthreads_SOURCES = tests/boot/kthreads.c
+tests_boot_kthreads_CPPFLAGS = $(ARCH_CPPFLAGS)
+tests_boot_kthreads_LDADD = $(KERNEL_LIBS)
+tests_boot_kthreads_DEPENDENCIES = $(KERNEL_DEPS)
+TESTS += tests/boot/kthreads
