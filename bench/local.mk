@@ -1,0 +1,12 @@
+# bench/: benchmarks, built and run by `make bench`, never by `make check`.
+EXTRA_PROGRAMS = bench/bench_kernel
+bench_bench_kernel_SOURCES = bench/bench_kernel.c
+bench_bench_kernel_CPPFLAGS = $(ARCH_CPPFLAGS)
+bench_bench_kernel_LDADD = $(KERNEL_LIBS)
+bench_bench_kernel_DEPENDENCIES = $(KERNEL_DEPS)
+CLEANFILES += $(EXTRA_PROGRAMS)
+EXTRA_DIST += bench/run.sh
+
+.PHONY: bench
+bench: vmlinux-host $(EXTRA_PROGRAMS)
+	top_builddir=$(abs_top_builddir) $(SHELL) $(srcdir)/bench/run.sh
