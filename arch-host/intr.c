@@ -27,13 +27,37 @@ static void (*const irq_trap[NR_IRQS])(void) = {
 };
 
 /*
- * Both accessed only with __atomic builtins (also from the handler).  The
- * kernel boots with interrupts disabled, as on hardware; start_kernel()
- * enables them when it is ready.
+ * intr_flag is touched only by the vCPU thread and its own signal handlers,
+ * and every handler leaves it as it found it; so plain loads and stores,
+ * kept in order by signal fences, are enough: a take-the-flag sequence
+ * (load 1, store 0) that a signal splits still ends with the flag taken
+ * and the handler's work done.  No locked instruction on the hot path.
+ * intr_pending is also set by other host threads (intr_raise()), so it is
+ * updated atomically.  The kernel boots with interrupts disabled, as on
+ * hardware; start_kernel() enables them when it is ready.
  */
-static unsigned long intr_flag;		/* 1: interrupts enabled */
+static volatile unsigned long intr_flag;	/* 1: interrupts enabled */
 static unsigned long intr_pending;	/* bit n: IRQ n is pending */
 static pid_t vcpu_tid;
+
+/* Take the enable flag: disable, and return whether it was enabled. */
+static inline unsigned long
+intr_take_flag(void)
+{
+	unsigned long was = intr_flag;
+
+	intr_flag = 0;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	return was;
+}
+
+/* Set the enable flag; kernel accesses before it stay before it. */
+static inline void
+intr_set_flag(unsigned long v)
+{
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	intr_flag = v;
+}
 
 static void
 intr_set_pending(int irq)
@@ -67,9 +91,9 @@ intr_replay(void)
 			intr_dispatch(bits);
 			trap_preempt();
 		}
-		__atomic_store_n(&intr_flag, 1, __ATOMIC_SEQ_CST);
+		intr_set_flag(1);
 	} while (__atomic_load_n(&intr_pending, __ATOMIC_SEQ_CST) &&
-		 __atomic_exchange_n(&intr_flag, 0, __ATOMIC_SEQ_CST));
+		 intr_take_flag());
 }
 
 static int
@@ -92,7 +116,7 @@ intr_handler(int sig, siginfo_t *si, void *uc)
 	(void)uc;
 	if (irq >= 0)
 		intr_set_pending(irq);
-	if (__atomic_exchange_n(&intr_flag, 0, __ATOMIC_SEQ_CST))
+	if (intr_take_flag())
 		intr_replay();
 	errno = saved_errno;
 }
@@ -143,7 +167,7 @@ intr_raise(int irq)
 unsigned long
 arch_intr_save(void)
 {
-	return __atomic_exchange_n(&intr_flag, 0, __ATOMIC_SEQ_CST);
+	return intr_take_flag();
 }
 
 /* Restore a state from arch_intr_save(), replaying if that enables. */
@@ -160,9 +184,9 @@ arch_intr_restore(unsigned long state)
 void
 arch_intr_enable(void)
 {
-	__atomic_store_n(&intr_flag, 1, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&intr_pending, __ATOMIC_SEQ_CST) &&
-	    __atomic_exchange_n(&intr_flag, 0, __ATOMIC_SEQ_CST))
+	intr_set_flag(1);
+	if (__atomic_load_n(&intr_pending, __ATOMIC_RELAXED) &&
+	    intr_take_flag())
 		intr_replay();
 }
 
@@ -170,14 +194,14 @@ arch_intr_enable(void)
 void
 arch_intr_disable(void)
 {
-	__atomic_store_n(&intr_flag, 0, __ATOMIC_SEQ_CST);
+	intr_set_flag(0);
 }
 
 /* True if interrupts are enabled. */
 bool
 arch_intr_enabled(void)
 {
-	return __atomic_load_n(&intr_flag, __ATOMIC_SEQ_CST) != 0;
+	return intr_flag != 0;
 }
 
 /*

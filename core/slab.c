@@ -298,11 +298,14 @@ obj_frame(const void *obj)
 static unsigned long
 obj_index(const struct kmem_cache *c, struct page *pg, const void *obj)
 {
-	size_t off = (const char *)obj - (const char *)page_address(pg);
+	/* A slab is at most 4 MiB: 32-bit division is exact and cheaper. */
+	uint32_t off = (uint32_t)((const char *)obj -
+				  (const char *)page_address(pg));
+	uint32_t idx = off / (uint32_t)c->stride;
 
-	KASSERT(off % c->stride == 0);
-	KASSERT(off / c->stride < c->per_slab);
-	return off / c->stride;
+	KASSERT(idx * (uint32_t)c->stride == off);
+	KASSERT(idx < c->per_slab);
+	return idx;
 }
 
 /* ---- caches ---- */
