@@ -87,4 +87,39 @@ int arch_timer_start(unsigned int hz);
 /* Write bytes to the host console (stdout); never sleeps. */
 void arch_console_write(const char *buf, size_t len);
 
+/* ---- block devices (ubd: io_uring on image files) ---- */
+
+enum {
+	ARCH_BLK_READ,
+	ARCH_BLK_WRITE,
+	ARCH_BLK_FLUSH,
+};
+
+struct arch_blk_iov {
+	void *base;
+	size_t len;
+};
+
+/*
+ * Disk n (0-7) as opened and locked before boot: size in bytes, whether
+ * read-only, and the image's path.  -ENODEV if no such disk was given.
+ */
+int arch_ubd_info(int n, uint64_t *size, bool *readonly, const char **path);
+/*
+ * Queue one I/O on disk n: op at byte offset over the iovecs (ignored for
+ * a flush); fua makes a write durable before it completes.  The tag comes
+ * back through arch_ubd_reap().  Never sleeps; -EBUSY if the host queue
+ * is full, -EINVAL for bad arguments.
+ */
+int arch_ubd_submit(int n, int op, uint64_t offset,
+		    const struct arch_blk_iov *iov, int niov, bool fua,
+		    void *tag);
+/* Hand the I/O queued so far to the host (one system call per batch). */
+void arch_ubd_kick(void);
+/*
+ * Call done(tag, result) for every completed I/O: result is the byte count
+ * (0 for a flush) or -errno.  Called from the I/O interrupt.
+ */
+void arch_ubd_reap(void (*done)(void *tag, long result));
+
 #endif

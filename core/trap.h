@@ -9,11 +9,14 @@
 /* Interrupt lines, in the order pending interrupts are dispatched. */
 enum {
 	IRQ_TIMER,
+	IRQ_IO,
 	NR_IRQS,
 };
 
 /* The timer fired (periodic tick, or the wake-up set by arch_idle()). */
 void trap_timer(void);
+/* Block I/O completed on the host (drivers/ubd.c reaps it). */
+void trap_io(void);
 /*
  * On the way out of an interrupt that arrived with interrupts enabled:
  * switch tasks if one is due and the kernel is preemptible.  Called with

@@ -1,2 +1,11 @@
-# drivers/: block layer, disks, terminal and console drivers (kernel side).
-# Nothing is built here yet; see DESIGN.md section 6.
+# drivers/: the block layer and device drivers (kernel side), compiled
+# freestanding like core/.
+noinst_LIBRARIES += drivers/libdrivers.a
+drivers_libdrivers_a_CPPFLAGS = $(KERNEL_CPPFLAGS)
+drivers_libdrivers_a_CFLAGS = $(KERNEL_CFLAGS)
+drivers_libdrivers_a_SOURCES = \
+	drivers/blk.h drivers/ubd.h \
+	drivers/bio.c \
+	drivers/blkdev.c \
+	drivers/elevator.c \
+	drivers/ubd.c

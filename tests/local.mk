@@ -18,8 +18,14 @@ UNIT_TESTS = \
 	tests/unit/check_slab \
 	tests/unit/check_printk \
 	tests/unit/check_sched \
-	tests/unit/check_intr
+	tests/unit/check_intr \
+	tests/unit/check_blk
 check_PROGRAMS += $(UNIT_TESTS)
+
+# The block layer's suite links drivers/ too, with a fake driver.
+tests_unit_check_blk_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_check_blk_LDADD = drivers/libdrivers.a $(UNIT_LDADD)
+tests_unit_check_blk_DEPENDENCIES = drivers/libdrivers.a $(UNIT_DEPS)
 
 tests_unit_check_buddy_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_check_buddy_LDADD = $(UNIT_LDADD)

@@ -20,6 +20,7 @@ char fake_console[65536];
 size_t fake_console_len;
 int fake_exit_status = -1;
 void (*fake_console_hook)(const char *buf, size_t len);
+void (*fake_io_handler)(void);
 
 static void *fake_mem;
 static size_t fake_mem_size;
@@ -76,6 +77,8 @@ dispatch(int irq)
 	fake_irq_count[irq]++;
 	if (irq == IRQ_TIMER)
 		trap_timer();
+	else if (irq == IRQ_IO && fake_io_handler != NULL)
+		fake_io_handler();
 }
 
 /* Run pending interrupts the way the real arch does on enable. */

@@ -19,6 +19,8 @@ void fake_boot(size_t mem_size);
 extern uint64_t fake_clock_ns;
 /* Raise interrupt irq: run now if interrupts are enabled, else pend it. */
 void fake_raise_irq(int irq);
+/* Runs for IRQ_IO (the real kernel's trap_io() is not linked here). */
+extern void (*fake_io_handler)(void);
 /* Advance the clock by n jiffies and raise the timer interrupt. */
 void fake_tick(unsigned int n);
 /* Interrupt handlers run so far, per irq. */
