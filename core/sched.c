@@ -45,6 +45,7 @@ sched_init(const char *policy)
 	if (c == NULL)
 		return -EINVAL;
 	sched_class = c;
+	list_init(&all_tasks);		/* a unit test may boot again */
 	kstrlcpy(idle_task.comm, "swapper", sizeof(idle_task.comm));
 	idle_task.state = TASK_RUNNING;
 	idle_task.is_idle = true;

@@ -40,6 +40,7 @@ enum bio_op {
 #define BIO_FUA		0x1	/* write: durable before completion */
 
 struct block_device;
+struct kmem_cache;
 struct request;
 struct request_queue;
 
@@ -76,7 +77,7 @@ struct request {
 	uint32_t nr_sectors;		/* [i] */
 	unsigned int nr_segs;		/* [i] total vecs of its bios */
 	struct bio *bio, *biotail;	/* [i] bios in sector order */
-	uint64_t queued_ns;		/* [I] when the request was made */
+	uint64_t queued_ns;		/* [i] when the request was made */
 	uint64_t start_ns;		/* [i] when dispatched */
 	void *driver_data;		/* for the driver */
 };
@@ -84,7 +85,12 @@ struct request {
 /* What a block driver provides to its queue.  Called with interrupts
  * disabled; they must not sleep. */
 struct blk_driver_ops {
-	/* Start rq; 0 if taken, -EBUSY if the device has no room now. */
+	/*
+	 * Start rq; 0 if taken, -EBUSY if the device has no room now (the
+	 * request stays queued; the driver calls blk_run_queue() once it has
+	 * room again, which completing a request of the queue does), any
+	 * other -errno fails rq with that status.
+	 */
 	int (*queue_rq)(struct request_queue *q, struct request *rq);
 	/* The queue_rq calls of one dispatch round are over (kick the
 	 * device once for the batch); may be NULL. */
@@ -99,7 +105,7 @@ struct disk_stats {
 	uint64_t nsecs[2];		/* time from queueing to completion */
 	uint64_t in_flight;		/* dispatched, not completed */
 	uint64_t io_nsecs;		/* time with anything in flight */
-	uint64_t weighted_nsecs;	/* sum over time of requests queued */
+	uint64_t weighted_nsecs;	/* integral of in_flight over time */
 	uint64_t flush_ios;
 	uint64_t flush_nsecs;
 };
@@ -113,13 +119,14 @@ struct request_queue {
 	unsigned int max_segments;	/* [I] per request */
 	int plugged;			/* [i] blk_plug() nesting */
 	bool plug_expired;		/* [i] the unplug timer fired */
+	bool running;			/* [i] in a dispatch round */
 	struct ktimer unplug_timer;	/* [i] */
 	const struct blk_driver_ops *ops; /* [I] */
 	void *driver_data;		/* [I] */
 	struct block_device *bdev;	/* [I] */
+	struct kmem_cache *rq_cache;	/* [I] its requests */
 	struct disk_stats stats;	/* [i] */
-	uint64_t busy_since_ns;		/* [i] start of the current busy time */
-	uint64_t last_account_ns;	/* [i] for weighted_nsecs */
+	uint64_t last_account_ns;	/* [i] io_nsecs, weighted_nsecs */
 };
 
 struct block_device {
@@ -146,6 +153,8 @@ void bio_free(struct bio *bio);
  * -E2BIG if the bio is full (segments or BLK_MAX_SECTORS), -EINVAL.
  */
 int bio_add(struct bio *bio, void *base, uint32_t len);
+/* End bio with status: set bio->status and call end_io.  Any context. */
+void bio_endio(struct bio *bio, int status);
 /*
  * Start the I/O.  end_io runs exactly once with bio->status set, maybe
  * before blk_submit returns (errors found at once: -EROFS on a read-only
@@ -164,9 +173,14 @@ int blk_flush(struct block_device *bdev);
 
 /* ---- queues (for drivers and tests) ---- */
 
-/* Initialise q for a driver, with depth requests in flight at most. */
-void blk_queue_init(struct request_queue *q, const struct blk_driver_ops *ops,
-		    unsigned int depth, void *driver_data);
+/*
+ * Initialise q for a driver, with depth requests in flight at most (0:
+ * BLK_DEFAULT_DEPTH).  Returns 0 or -ENOMEM.
+ */
+int blk_queue_init(struct request_queue *q, const struct blk_driver_ops *ops,
+		   unsigned int depth, void *driver_data);
+/* Free what blk_queue_init() made; nothing may be queued or in flight. */
+void blk_queue_destroy(struct request_queue *q);
 /* Hold dispatching while submitting a batch (nests). */
 void blk_plug(struct request_queue *q);
 /* End a blk_plug(); the outermost one dispatches what was queued. */
@@ -183,6 +197,8 @@ void blk_complete_request(struct request *rq, int status);
 
 /* Register a block device (its queue already initialised).  0, -EEXIST. */
 int blk_register(struct block_device *bdev);
+/* Remove a registered device from the list (its queue is left as is). */
+void blk_unregister(struct block_device *bdev);
 /* Find a registered device by name ("ubda" or "/dev/ubda"); NULL if none. */
 struct block_device *blk_lookup(const char *name);
 /* Copy the counters of bdev, with in-flight time accounted up to now. */
@@ -192,5 +208,21 @@ void blk_get_stats(struct block_device *bdev, struct disk_stats *out);
  * returns the length the whole text has (as ksnprintf).
  */
 int blk_format_diskstats(char *buf, size_t size);
+
+/* ---- between the files of the block layer ---- */
+
+/*
+ * Merge bio into a pending request of q or queue a new request for it, then
+ * run the queue; the bio ends with -ENOMEM if no request can be had.  For
+ * blk_submit(), after its checks.  Any context.
+ */
+void blk_queue_bio(struct request_queue *q, struct bio *bio);
+/*
+ * Account the busy time of q up to now, then change q->in_flight by delta
+ * (+1 dispatched, -1 back or done).  Interrupts disabled.
+ */
+void blk_stats_account(struct request_queue *q, int delta);
+/* Count rq as completed now and no longer in flight.  Interrupts disabled. */
+void blk_stats_done(const struct request *rq);
 
 #endif
