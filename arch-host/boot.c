@@ -1,10 +1,12 @@
 /*
  * Host-side boot: from main() to start_kernel().  Parse the command line,
- * answer --help, --version and --showconfig, then make the host machine
- * (terminal, fatal-signal handlers, physical memory, interrupts, timer)
- * and hand the boot context to the kernel.  Anything wrong before boot is
- * reported as one "vmlinux-host: ..." line on stderr with exit status 2.
+ * answer --help, --version and --showconfig, open the disk images, then
+ * make the host machine (terminal, fatal-signal handlers, physical memory,
+ * interrupts, timer) and hand the boot context to the kernel.  Anything
+ * wrong before boot is reported as one "vmlinux-host: ..." line on stderr
+ * with exit status 2.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,7 +54,10 @@ print_config(void)
 	       "SIGEV_THREAD_ID, SIGALRM)\n"
 	       "  signals        interrupts, behind a software enable flag\n"
 	       "  sigaltstack    reporting fatal signals and stack overflows\n"
-	       "  termios        restoring the host terminal\n",
+	       "  termios        restoring the host terminal\n"
+	       "  io_uring       disk I/O (liburing; registered files, "
+	       "eventfd)\n"
+	       "  flock          one writer per disk image\n",
 	       CONFIG_BUILD_FLAGS, HZ, CMDLINE_DEFAULT_MEM_MIB);
 }
 
@@ -67,6 +72,23 @@ print_info(enum cmdline_action action)
 	else
 		print_config();
 	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/*
+ * The disks.  A program with its own init_fn (tests, benchmarks) does not
+ * mount a root filesystem, so it gets only the disks it names.
+ */
+static void
+disks_init(struct cmdline *cl)
+{
+	static char msg[PATH_MAX + 256];
+
+	if (cl->cfg->init_fn != NULL && cl->default_ubd0) {
+		cl->cfg->disks[0].path = NULL;
+		cl->default_ubd0 = false;
+	}
+	if (ubd_host_init(cl, msg, sizeof(msg)) != 0)
+		boot_fail("%s", msg);
 }
 
 /* The host machine: everything start_kernel() expects to find. */
@@ -95,8 +117,9 @@ machine_init(const struct boot_config *cfg)
 /*
  * Parse the command line, prepare the host machine and boot the kernel.
  * Returns only the status of --help, --version or --showconfig; exits
- * with status 2 on a usage or host error.  init_fn, if not NULL, runs
- * instead of the normal boot (bench programs).
+ * with status 2 on a usage or host error (a bad disk image among them).
+ * init_fn, if not NULL, runs instead of the normal boot (tests and bench
+ * programs); then ubd0 is only there if the command line gives it.
  */
 int
 host_main(int argc, char **argv, int (*init_fn)(void))
@@ -108,6 +131,7 @@ host_main(int argc, char **argv, int (*init_fn)(void))
 	if (cl.action != CMDLINE_BOOT)
 		return print_info(cl.action);
 	boot_cfg.init_fn = init_fn;
+	disks_init(&cl);
 	machine_init(&boot_cfg);
 	start_kernel(&boot_cfg);
 }

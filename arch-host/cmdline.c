@@ -392,6 +392,7 @@ default_rootfs(struct cmdline *cl)
 	if (asprintf(&path, "%s/rootfs.img", exe) < 0)
 		return cmdline_nomem(cl);
 	cl->cfg->disks[0].path = path;
+	cl->default_ubd0 = true;
 	return 0;
 }
 

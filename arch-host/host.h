@@ -20,7 +20,9 @@
  * noprint pass").  Keep the two in step.
  */
 #define HOST_SIG_TIMER		SIGALRM
-#define HOST_IRQ_SIGNALS	{ [IRQ_TIMER] = HOST_SIG_TIMER }
+#define HOST_SIG_IO		SIGIO
+#define HOST_IRQ_SIGNALS	{ [IRQ_TIMER] = HOST_SIG_TIMER,		\
+				  [IRQ_IO] = HOST_SIG_IO }
 
 /* Host page size: configure accepts x86-64 hosts only. */
 #define HOST_PAGE_SIZE		4096UL
@@ -31,7 +33,8 @@
  * Parse the command line, prepare the host machine and boot the kernel;
  * returns only the exit status of --help, --version or --showconfig, and
  * exits with status 2 on a usage or host error.  init_fn replaces the
- * normal boot when non-NULL (bench programs).
+ * normal boot when non-NULL (tests and bench programs); ubd0 then has no
+ * default, only the disks the command line names.
  */
 int host_main(int argc, char **argv, int (*init_fn)(void));
 
@@ -55,6 +58,7 @@ enum cmdline_action {
 struct cmdline {
 	struct boot_config *cfg;	/* filled in by cmdline_parse() */
 	enum cmdline_action action;
+	bool default_ubd0;		/* ubd0 is rootfs.img by default */
 	char err[256];			/* no "vmlinux-host: ", no newline */
 };
 
@@ -82,6 +86,27 @@ int physmem_fd(void);
 int intr_init(void);
 /* From any host thread: make irq pending and signal the vCPU thread. */
 void intr_raise(int irq);
+/*
+ * On the vCPU thread: make irq pending without a signal.  It runs when
+ * interrupts are next enabled, or at once if they are.
+ */
+void intr_post(int irq);
+
+/* ---- ubd.c ---- */
+
+/*
+ * Open and lock the disk images of cl->cfg, make the io_uring and start
+ * the completion helper thread.  Returns 0, or -errno with one line (no
+ * "vmlinux-host: ", no newline) in err.  Before boot.
+ */
+int ubd_host_init(const struct cmdline *cl, char *err, size_t size);
+/*
+ * From arch_idle(), with the interrupt signals blocked: if disk I/O is in
+ * flight, sleep in the io_uring until a completion or a signal that mask
+ * allows, and post IRQ_IO for what completed.  Returns 0 after such a
+ * sleep, -ENOENT if no I/O is in flight.
+ */
+int ubd_idle(const sigset_t *mask);
 
 /* ---- timer.c ---- */
 

@@ -9,6 +9,10 @@
  * 1 to 0 owns the replay, so a signal that lands in the middle of one never
  * runs a trap twice or in parallel.
  *
+ * Other host threads make an IRQ pending with intr_raise(), which signals
+ * the vCPU thread; the vCPU thread itself uses intr_post(), which needs no
+ * signal (arch-host/ubd.c, for completions it finds on its own).
+ *
  * trap_preempt() may switch tasks from inside the handler: its frame stays
  * on the preempted task's kernel stack and the handler returns when that
  * task is switched back to.  SA_NODEFER keeps the signal unblocked meanwhile.
@@ -24,6 +28,7 @@
 static const int irq_signal[NR_IRQS] = HOST_IRQ_SIGNALS;
 static void (*const irq_trap[NR_IRQS])(void) = {
 	[IRQ_TIMER] = trap_timer,
+	[IRQ_IO] = trap_io,
 };
 
 /*
@@ -163,6 +168,18 @@ intr_raise(int irq)
 	tgkill(getpid(), vcpu_tid, irq_signal[irq]);
 }
 
+/*
+ * From the vCPU thread: make irq pending without a signal; it runs when
+ * interrupts are enabled next, or now if they are.
+ */
+void
+intr_post(int irq)
+{
+	intr_set_pending(irq);
+	if (intr_take_flag())
+		intr_replay();
+}
+
 /* Disable interrupts; return the previous state. */
 unsigned long
 arch_intr_save(void)
@@ -224,7 +241,8 @@ arch_idle(uint64_t timeout_ns)
 		wait = old;
 		for (int irq = 0; irq < NR_IRQS; irq++)
 			sigdelset(&wait, irq_signal[irq]);
-		sigsuspend(&wait);
+		if (ubd_idle(&wait) != 0)
+			sigsuspend(&wait);
 		timer_tick_resume();
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

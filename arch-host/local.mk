@@ -16,7 +16,8 @@ arch_host_libarch_a_SOURCES = \
 	arch-host/stack.c \
 	arch-host/switch.S \
 	arch-host/term.c \
-	arch-host/timer.c
+	arch-host/timer.c \
+	arch-host/ubd.c
 
 # The kernel: core and arch-host call each other (arch.h down, trap.h up),
 # so the libraries are listed twice for the static linker.

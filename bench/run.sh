@@ -4,16 +4,19 @@
 set -eu
 top_builddir=${top_builddir:-.}
 K="$top_builddir/vmlinux-host"
+tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/vmlinux-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
 
 echo "== in-kernel benchmarks (bench/bench_kernel)"
 "$top_builddir/bench/bench_kernel" quiet mem=256M
 
-echo "== launch to panic (no root fs), 20 runs"
+echo "== launch to panic (a disk of zeros: no root fs), 20 runs"
+truncate -s 4M "$tmp/zero.img"
 best=999999999
 total=0
 for i in $(seq 20); do
 	t0=$(date +%s%N)
-	"$K" quiet mem=256M >/dev/null 2>&1 || true
+	"$K" quiet mem=256M ubd0="$tmp/zero.img" >/dev/null 2>&1 || true
 	t=$(( ($(date +%s%N) - t0) / 1000 ))
 	total=$((total + t))
 	[ "$t" -lt "$best" ] && best=$t
@@ -23,3 +26,12 @@ for i in $(seq 20); do /bin/true; done
 base=$(( ($(date +%s%N) - t0) / 1000 / 20 ))
 echo "launch to panic: best $best us, mean $((total / 20)) us" \
 	"(host /bin/true: $base us)"
+
+echo "== disks (bench/bench_blk on a 1 GiB image)"
+img="$tmp/disk.img"
+# Written out, not sparse: reads must reach the host's disk.
+dd if=/dev/zero of="$img" bs=1M count=1024 conv=fdatasync status=none
+"$top_builddir/bench/bench_blk" quiet mem=256M ubd0="$img"
+rate=$(dd if=/dev/zero of="$img" bs=1M count=1024 conv=notrunc,fdatasync \
+	2>&1 | sed -n 's/.*, \([0-9.]* [kMG]*B\/s\)$/\1/p')
+echo "seqwrite 1M + fdatasync: host dd $rate"

@@ -3,7 +3,7 @@ noinst_LIBRARIES += core/libcore.a
 core_libcore_a_CPPFLAGS = $(KERNEL_CPPFLAGS)
 core_libcore_a_CFLAGS = $(KERNEL_CFLAGS)
 core_libcore_a_SOURCES = \
-	core/boot.h core/completion.h core/errno.h core/kernel.h \
+	core/abi.h core/boot.h core/completion.h core/errno.h core/kernel.h \
 	core/kthread.h core/list.h core/mutex.h core/page.h core/printk.h \
 	core/sched.h core/slab.h core/string.h core/timer.h core/trap.h \
 	core/wait.h \

@@ -14,6 +14,8 @@
 #include "core/sched.h"
 #include "core/slab.h"
 #include "core/timer.h"
+#include "drivers/blk.h"
+#include "drivers/ubd.h"
 
 const struct boot_config *boot_config;
 
@@ -38,15 +40,22 @@ kernel_halt(int status)
 }
 
 /*
- * Mount the root filesystem.  No block or filesystem driver exists yet, so
- * this fails the way Linux does when it cannot find its root.
+ * Mount the root filesystem.  There is no filesystem driver yet, so this
+ * fails the way Linux does when it cannot mount its root.
  */
 static int
 mount_root(const struct boot_config *cfg)
 {
-	pr_err("VFS: Cannot open root device \"%s\": no block device "
-	       "driver (error %d)\n", cfg->root, -ENXIO);
-	return -ENXIO;
+	struct block_device *bdev = blk_lookup(cfg->root);
+
+	if (bdev == NULL) {
+		pr_err("VFS: Cannot open root device \"%s\": no such "
+		       "device (error %d)\n", cfg->root, -ENXIO);
+		return -ENXIO;
+	}
+	pr_err("VFS: Cannot mount root device \"%s\": no %s filesystem "
+	       "driver (error %d)\n", cfg->root, cfg->rootfstype, -ENODEV);
+	return -ENODEV;
 }
 
 /* The first kernel thread: finish booting, then run init. */
@@ -79,6 +88,9 @@ start_kernel(const struct boot_config *cfg)
 	if (err)
 		panic("sched_init(%s): error %d", cfg->sched, err);
 	pr_info("sched: policy %s\n", sched_policy_name());
+	err = ubd_init();
+	if (err)
+		panic("cannot set up the disks: error %d", err);
 	err = arch_timer_start(HZ);
 	if (err)
 		panic("cannot start the timer interrupt: error %d", err);

@@ -54,7 +54,13 @@ BOOT_TESTS = \
 	tests/boot/showconfig.sh \
 	tests/boot/bad-mem.sh \
 	tests/boot/bad-args.sh \
-	tests/boot/rootfs-panic.sh
+	tests/boot/rootfs-panic.sh \
+	tests/boot/ubd-bad-image.sh \
+	tests/boot/ubd-lock.sh \
+	tests/boot/ubd-concurrent.sh \
+	tests/boot/ubd-readonly.sh \
+	tests/boot/ubd-io-error.sh \
+	tests/boot/ubd-no-io-uring.sh
 
 BUILD_TESTS = \
 	tests/build/layering.sh \
@@ -78,3 +84,10 @@ tests_boot_kthreads_CPPFLAGS = $(ARCH_CPPFLAGS)
 tests_boot_kthreads_LDADD = $(KERNEL_LIBS)
 tests_boot_kthreads_DEPENDENCIES = $(KERNEL_DEPS)
 TESTS += tests/boot/kthreads
+
+# The disks' boot test program: run by the tests/boot/ubd-*.sh scripts.
+check_PROGRAMS += tests/boot/blkdev
+tests_boot_blkdev_SOURCES = tests/boot/blkdev.c
+tests_boot_blkdev_CPPFLAGS = $(ARCH_CPPFLAGS)
+tests_boot_blkdev_LDADD = $(KERNEL_LIBS)
+tests_boot_blkdev_DEPENDENCIES = $(KERNEL_DEPS)

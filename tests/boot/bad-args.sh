@@ -17,6 +17,7 @@ check_refused ubd8=disk.img
 check_refused ubd0=a.img ubd0r=b.img
 expect_in "$WORK/err" "ubd0"
 # After "--" everything belongs to init, even things that look like options.
-run_kernel mem=32M -- --frobnicate sched=cfs
+truncate -s 4M "$WORK/disk.img" || fail "cannot make a disk image"
+run_kernel mem=32M ubd0="$WORK/disk.img" -- --frobnicate sched=cfs
 [ "$status" -ne 2 ] || fail "words after -- were parsed as parameters"
 pass "bad parameters refused with one line each"

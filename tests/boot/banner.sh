@@ -1,7 +1,8 @@
 #!/bin/sh
 # Boot prints a banner with the version, the memory size and free frames.
 . "${top_srcdir:-.}/tests/lib.sh"
-run_kernel mem=64M
+truncate -s 4M "$WORK/disk.img" || fail "cannot make a disk image"
+run_kernel mem=64M ubd0="$WORK/disk.img"
 expect_in "$WORK/out" "vmlinux-host version"
 expect_in "$WORK/out" "Memory: "
 expect_in "$WORK/out" "/65536K available"

@@ -2,14 +2,17 @@
  * Check suite for the interrupt layer (arch-host/intr.c and timer.c): real
  * host signals behind the software enable flag.  The trap entry points are
  * defined here and only record what ran, in order, and whether interrupts
- * were enabled when it ran.  Each test raises interrupts with intr_raise()
- * on the test's own thread, which delivers the signal before tgkill()
- * returns, or from a helper thread for arch_idle().  Waits are generous:
- * nothing depends on how fast the host is.
+ * were enabled when it ran; ubd_idle() is a double that reports no disk
+ * I/O in flight, so arch_idle() sleeps in sigsuspend().  Each test raises
+ * interrupts with intr_raise() on the test's own thread, which delivers
+ * the signal before tgkill() returns, or from a helper thread for
+ * arch_idle().  Waits are generous: nothing depends on how fast the host
+ * is.
  */
 #include <check.h>
 
 #include "tests/unit/unit.h"
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +23,8 @@
 
 #define NSEC_PER_MSEC	1000000ULL
 
-static char trace[64];		/* 'T' per trap_timer, 'P' per trap_preempt */
+static char trace[64];		/* 'T' per trap_timer, 'I' per trap_io,
+				 * 'P' per trap_preempt */
 static volatile int trace_len;
 static volatile int traps_with_intr_on;
 static volatile int raise_in_trap;	/* trap_timer raises once more */
@@ -45,9 +49,22 @@ trap_timer(void)
 }
 
 void
+trap_io(void)
+{
+	trace_add('I');
+}
+
+void
 trap_preempt(void)
 {
 	trace_add('P');
+}
+
+int
+ubd_idle(const sigset_t *mask)
+{
+	(void)mask;
+	return -ENOENT;
 }
 
 static int
@@ -148,6 +165,30 @@ START_TEST(test_intr_raised_during_replay_runs_in_same_replay)
 }
 END_TEST
 
+START_TEST(test_intr_pending_irqs_run_in_irq_order)
+{
+	arch_intr_disable();
+	intr_raise(IRQ_IO);
+	intr_raise(IRQ_TIMER);
+	ck_assert_int_eq(trace_len, 0);
+	arch_intr_enable();
+	ck_assert_str_eq(trace, "TIP");
+}
+END_TEST
+
+START_TEST(test_intr_post_waits_for_enable)
+{
+	arch_intr_disable();
+	intr_post(IRQ_IO);
+	ck_assert_int_eq(trace_len, 0);
+	arch_intr_enable();
+	ck_assert_str_eq(trace, "IP");
+	intr_post(IRQ_IO);
+	ck_assert_str_eq(trace, "IPIP");
+	ck_assert_int_eq(traps_with_intr_on, 0);
+}
+END_TEST
+
 static void *
 raise_later(void *arg)
 {
@@ -221,6 +262,8 @@ intr_suite(void)
 	tcase_add_test(tc, test_intr_enabled_runs_at_once_then_preempts);
 	tcase_add_test(tc, test_intr_nested_save_restore_replays_at_outermost);
 	tcase_add_test(tc, test_intr_raised_during_replay_runs_in_same_replay);
+	tcase_add_test(tc, test_intr_pending_irqs_run_in_irq_order);
+	tcase_add_test(tc, test_intr_post_waits_for_enable);
 	tcase_add_test(tc, test_intr_idle_returns_on_interrupt);
 	tcase_add_test(tc, test_intr_idle_returns_after_timeout);
 	tcase_add_test(tc, test_intr_idle_returns_at_once_if_pending);
