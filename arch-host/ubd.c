@@ -428,6 +428,9 @@ ubd_prep(struct ubd_slot *s, const struct ubd_disk *d, uint64_t offset)
 	else
 		io_uring_prep_fsync(sqe, d->file, 0);
 	sqe->flags |= IOSQE_FIXED_FILE;
+	/* A flush starts only after every earlier I/O has completed. */
+	if (s->op == ARCH_BLK_FLUSH)
+		sqe->flags |= IOSQE_IO_DRAIN;
 	io_uring_sqe_set_data64(sqe, (uint64_t)(s - slots) << 1);
 	return sqe;
 }

@@ -218,11 +218,13 @@ int blk_format_diskstats(char *buf, size_t size);
  */
 void blk_queue_bio(struct request_queue *q, struct bio *bio);
 /*
- * Account the busy time of q up to now, then change q->in_flight by delta
+ * Account the busy time of q up to now (ktime_ns(), read once by the
+ * caller for a whole dispatch round), then change q->in_flight by delta
  * (+1 dispatched, -1 back or done).  Interrupts disabled.
  */
-void blk_stats_account(struct request_queue *q, int delta);
-/* Count rq as completed now and no longer in flight.  Interrupts disabled. */
-void blk_stats_done(const struct request *rq);
+void blk_stats_account(struct request_queue *q, int delta, uint64_t now);
+/* Count rq as completed at now and no longer in flight.  Interrupts
+ * disabled. */
+void blk_stats_done(const struct request *rq, uint64_t now);
 
 #endif

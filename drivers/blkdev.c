@@ -25,9 +25,8 @@ static LIST_HEAD(blk_devices);		/* [i] registered block devices */
 
 /* Account the time since the last change at the current in_flight. */
 static void
-blk_stats_advance(struct request_queue *q)
+blk_stats_advance(struct request_queue *q, uint64_t now)
 {
-	uint64_t now = ktime_ns();
 	uint64_t delta = 0;
 
 	if (now > q->last_account_ns)
@@ -40,23 +39,23 @@ blk_stats_advance(struct request_queue *q)
 }
 
 void
-blk_stats_account(struct request_queue *q, int delta)
+blk_stats_account(struct request_queue *q, int delta, uint64_t now)
 {
 	KASSERT(delta >= 0 || q->in_flight > 0);
-	blk_stats_advance(q);
+	blk_stats_advance(q, now);
 	q->in_flight += delta;
 	q->stats.in_flight = q->in_flight;
 }
 
 void
-blk_stats_done(const struct request *rq)
+blk_stats_done(const struct request *rq, uint64_t now)
 {
 	struct request_queue *q = rq->q;
 	struct disk_stats *st = &q->stats;
-	uint64_t ns = ktime_ns() - rq->queued_ns;
+	uint64_t ns = now - rq->queued_ns;
 	int dir = rq->op == BIO_WRITE;
 
-	blk_stats_account(q, -1);
+	blk_stats_account(q, -1, now);
 	if (rq->op == BIO_FLUSH) {
 		st->flush_ios++;
 		st->flush_nsecs += ns;
@@ -72,7 +71,7 @@ blk_get_stats(struct block_device *bdev, struct disk_stats *out)
 {
 	unsigned long s = arch_intr_save();
 
-	blk_stats_advance(&bdev->queue);
+	blk_stats_advance(&bdev->queue, ktime_ns());
 	*out = bdev->queue.stats;
 	arch_intr_restore(s);
 }

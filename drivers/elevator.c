@@ -76,7 +76,7 @@ rq_finish(struct request *rq, int status)
 	struct request_queue *q = rq->q;
 	struct bio *bio, *next;
 
-	blk_stats_done(rq);
+	blk_stats_done(rq, ktime_ns());
 	/* end_io may free its bio: step ahead first. */
 	for (bio = rq->bio; bio != NULL; bio = next) {
 		next = bio->next;
@@ -265,7 +265,7 @@ blk_unplug_fire(struct ktimer *t)
  * did: 0 taken, -EBUSY put back at the head, another -errno ended.
  */
 static int
-blk_dispatch_one(struct request_queue *q)
+blk_dispatch_one(struct request_queue *q, uint64_t now)
 {
 	struct request *rq;
 	int err;
@@ -273,12 +273,12 @@ blk_dispatch_one(struct request_queue *q)
 	rq = list_first_entry(&q->pending, struct request, node);
 	list_del(&rq->node);
 	q->nr_pending--;
-	rq->start_ns = ktime_ns();
+	rq->start_ns = now;
 	/* In flight before queue_rq: the driver may complete it inside. */
-	blk_stats_account(q, 1);
+	blk_stats_account(q, 1, now);
 	err = q->ops->queue_rq(q, rq);
 	if (err == -EBUSY) {
-		blk_stats_account(q, -1);
+		blk_stats_account(q, -1, now);
 		list_add(&rq->node, &q->pending);
 		q->nr_pending++;
 	} else if (err) {
@@ -292,6 +292,7 @@ blk_run_queue(struct request_queue *q)
 {
 	unsigned long s = arch_intr_save();
 	unsigned int taken = 0;
+	uint64_t now;
 
 	/* A completion inside queue_rq: the running round goes on. */
 	if (q->running)
@@ -301,8 +302,9 @@ blk_run_queue(struct request_queue *q)
 		goto out;
 	}
 	q->running = true;
+	now = list_empty(&q->pending) ? 0 : ktime_ns();
 	while (q->in_flight < q->depth && !list_empty(&q->pending)) {
-		int err = blk_dispatch_one(q);
+		int err = blk_dispatch_one(q, now);
 
 		if (err == -EBUSY)
 			break;
