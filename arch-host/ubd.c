@@ -105,8 +105,8 @@ ubd_open_fd(int n, struct ubd_disk *d, bool dflt)
 
 	d->fd = open(d->path, flags | O_NONBLOCK);
 	if (d->fd < 0 && errno == ENOENT && dflt)
-		return ubd_fail(ENOENT, "ubd%d: %s: %s (build it with make, "
-				"or give ubd%d=FILE)", n, d->path,
+		return ubd_fail(ENOENT, "ubd%d: %s: %s (the default root "
+				"image; give ubd%d=FILE)", n, d->path,
 				strerror(ENOENT), n);
 	if (d->fd < 0 && !d->readonly && (errno == EACCES || errno == EROFS))
 		return ubd_fail(errno, "ubd%d: %s: %s (ubd%dr=FILE opens it "

@@ -38,6 +38,6 @@ fi
 # The default ubd0 is rootfs.img next to the binary: say how to get it.
 cp "$VMLINUX" "$WORK/vmlinux-host"
 VMLINUX="$WORK/vmlinux-host"
-hint="(build it with make, or give ubd0=FILE)"
+hint="(the default root image; give ubd0=FILE)"
 check_refused "ubd0: $WORK/rootfs.img: No such file or directory $hint"
 pass "missing, directory, odd-sized, empty and special images refused"
