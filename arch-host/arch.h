@@ -82,6 +82,11 @@ uint64_t arch_clock_realtime(void);
 /* Start the periodic timer interrupt at hz ticks per second. */
 int arch_timer_start(unsigned int hz);
 
+/* ---- entropy ---- */
+
+/* Fill buf with len bytes from the host's random source (getrandom). */
+void arch_random_bytes(void *buf, size_t len);
+
 /* ---- console ---- */
 
 /* Write bytes to the host console (stdout); never sleeps. */

@@ -2,10 +2,12 @@
  * The console's output side: bytes go straight to the host's stdout with
  * write(2), never through stdio, so that it works from interrupt context
  * and from a task preempted anywhere.  It blocks only as the host write
- * does; the kernel does not sleep.
+ * does; the kernel does not sleep.  Also the host's entropy for the
+ * kernel's random devices.
  */
 #include <errno.h>
 #include <poll.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "arch-host/arch.h"
@@ -40,6 +42,28 @@ arch_console_write(const char *buf, size_t len)
 		if (n <= 0)
 			return;
 		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+/*
+ * Fill buf from the host's random source.  getrandom() on the urandom pool
+ * does not block once the host booted; a failure (it cannot, short of a
+ * broken host) leaves what was not filled as it was.
+ */
+void
+arch_random_bytes(void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = getrandom(p, len, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		p += n;
 		len -= (size_t)n;
 	}
 }

@@ -21,7 +21,8 @@ arch_host_libarch_a_SOURCES = \
 
 # The kernel: core and arch-host call each other (arch.h down, trap.h up),
 # so the libraries are listed twice for the static linker.
-KERNEL_A = core/libcore.a drivers/libdrivers.a arch-host/libarch.a
+KERNEL_A = core/libinit.a fs/libfs.a drivers/libdrivers.a core/libcore.a \
+	arch-host/libarch.a
 KERNEL_LIBS = $(KERNEL_A) $(KERNEL_A) $(ARCH_LIBS)
 KERNEL_DEPS = $(KERNEL_A)
 

@@ -122,7 +122,7 @@ struct kstat {
 	struct ktimespec st_atim;
 	struct ktimespec st_mtim;
 	struct ktimespec st_ctim;
-	int64_t __unused[3];
+	int64_t st_reserved[3];
 };
 _Static_assert(sizeof(struct kstat) == 144, "struct stat is 144 bytes");
 

@@ -7,12 +7,15 @@
  * buddy is the block whose pfn differs in bit k.  Free blocks hang on one
  * list per order by their head frame (PG_BUDDY); freeing merges a block
  * with its buddy as long as the buddy is free and whole.  The slab allocator
- * and everything else that wants frames sit on top of this file.
+ * and everything else that wants frames sit on top of this file.  When no
+ * block is free, buddy_alloc() asks the registered reclaimers (the page
+ * cache, then the buffer cache) to give frames back, and tries again.
  *
  * Locking: the free lists and counts are touched with interrupts disabled,
  * so interrupt handlers may allocate and free frames.
  */
 #include "arch-host/arch.h"
+#include "core/errno.h"
 #include "core/kernel.h"
 #include "core/list.h"
 #include "core/page.h"
@@ -25,6 +28,13 @@ char *physmem_base;
 static struct list_head free_area[BUDDY_NR_ORDERS];	/* [i] */
 static unsigned long free_blocks[BUDDY_NR_ORDERS];	/* [i] */
 static unsigned long free_frames;			/* [i] */
+
+#define RECLAIM_BATCH	32	/* frames asked of a reclaimer at least */
+
+/* [i] set up before memory runs short; emptied by buddy_init() */
+static unsigned long (*reclaimers[BUDDY_MAX_RECLAIMERS])(unsigned long);
+static unsigned int nr_reclaimers;			/* [i] */
+static bool reclaiming;					/* [i] */
 
 /* Put the whole free block at p on its list. */
 static void
@@ -154,6 +164,8 @@ buddy_init(void)
 		free_blocks[k] = 0;
 	}
 	free_frames = 0;
+	nr_reclaimers = 0;
+	reclaiming = false;
 	s = arch_intr_save();
 	for (pfn = init_mem_map(); pfn < nr_frames; pfn += 1UL << k) {
 		k = init_order(pfn);
@@ -163,19 +175,13 @@ buddy_init(void)
 	arch_intr_restore(s);
 }
 
-/*
- * Allocate a block of 2^order frames.  Returns its head frame, marked
- * PG_HEAD with the order and a refcount of 1, or NULL if order is out of
- * range or no block is free.  Any context; takes no lock but interrupts.
- */
-struct page *
-buddy_alloc(unsigned int order)
+/* Take a block of 2^order frames off the free lists, or NULL. */
+static struct page *
+buddy_take(unsigned int order)
 {
 	struct page *p;
 	unsigned long s;
 
-	if (order > BUDDY_MAX_ORDER)
-		return NULL;
 	s = arch_intr_save();
 	p = block_take(order);
 	if (p != NULL) {
@@ -184,9 +190,71 @@ buddy_alloc(unsigned int order)
 		p->refcount = 1;
 	}
 	arch_intr_restore(s);
+	return p;
+}
+
+/*
+ * Ask the reclaimers, in order, for frames until one frees some.  True if
+ * one did.  Not reentered: an allocation made while reclaiming (from an
+ * interrupt, say) just fails.
+ */
+static bool
+buddy_reclaim(unsigned int order)
+{
+	unsigned long nr = MAX(1UL << order, RECLAIM_BATCH);
+	unsigned long freed = 0, s;
+	unsigned int i;
+
+	s = arch_intr_save();
+	if (reclaiming) {
+		arch_intr_restore(s);
+		return false;
+	}
+	reclaiming = true;
+	arch_intr_restore(s);
+	for (i = 0; i < nr_reclaimers && freed == 0; i++)
+		freed = reclaimers[i](nr);
+	reclaiming = false;
+	return freed > 0;
+}
+
+/*
+ * Allocate a block of 2^order frames, reclaiming cached frames if none is
+ * free.  Returns its head frame, marked PG_HEAD with the order and a
+ * refcount of 1, or NULL if order is out of range or no block can be had.
+ * Any context; takes no lock but interrupts.
+ */
+struct page *
+buddy_alloc(unsigned int order)
+{
+	struct page *p;
+
+	if (order > BUDDY_MAX_ORDER)
+		return NULL;
+	p = buddy_take(order);
+	while (p == NULL && buddy_reclaim(order))
+		p = buddy_take(order);
 	if (p != NULL)
 		arch_mem_unpoison(page_address(p), PAGE_SIZE << order);
 	return p;
+}
+
+/*
+ * Add fn to the reclaimers buddy_alloc() calls when it is out of frames.
+ * Returns 0, or -ENOSPC if BUDDY_MAX_RECLAIMERS are registered already.
+ */
+int
+buddy_add_reclaimer(unsigned long (*fn)(unsigned long nr))
+{
+	unsigned long s = arch_intr_save();
+	int err = -ENOSPC;
+
+	if (nr_reclaimers < BUDDY_MAX_RECLAIMERS) {
+		reclaimers[nr_reclaimers++] = fn;
+		err = 0;
+	}
+	arch_intr_restore(s);
+	return err;
 }
 
 /*

@@ -10,7 +10,6 @@ core_libcore_a_SOURCES = \
 	core/buddy.c \
 	core/completion.c \
 	core/kthread.c \
-	core/main.c \
 	core/mutex.c \
 	core/panic.c \
 	core/printk.c \
@@ -21,3 +20,10 @@ core_libcore_a_SOURCES = \
 	core/timer.c \
 	core/vsprintf.c \
 	core/wait.c
+
+# start_kernel() brings up every layer (fs/, drivers/ too): it is a library
+# of its own, first on the link line, as Linux keeps init/ apart.
+noinst_LIBRARIES += core/libinit.a
+core_libinit_a_CPPFLAGS = $(KERNEL_CPPFLAGS)
+core_libinit_a_CFLAGS = $(KERNEL_CFLAGS)
+core_libinit_a_SOURCES = core/main.c

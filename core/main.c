@@ -1,9 +1,11 @@
 /*
  * start_kernel: bring the kernel up on the boot context, which then becomes
- * the idle task.  Order: log and clock, memory (buddy, slab), scheduler,
- * timer interrupt, then the first kernel thread ("init"), which mounts the
- * root filesystem and starts the first process.  Also kernel_halt(), the
- * one way out of a running kernel.
+ * the idle task.  Order: log and clock, memory (buddy, slab, page and
+ * buffer caches), scheduler, devices, the VFS and its filesystem types,
+ * the timer interrupt, then the first kernel thread ("init"), which mounts
+ * the root filesystem and devfs and starts the first process.  Also
+ * kernel_halt(), the one way out of a running kernel: it writes everything
+ * back and unmounts, so images are left clean.
  */
 #include "config.h"
 #include "core/boot.h"
@@ -15,7 +17,13 @@
 #include "core/slab.h"
 #include "core/timer.h"
 #include "drivers/blk.h"
+#include "drivers/mem.h"
 #include "drivers/ubd.h"
+#include "fs/buffer.h"
+#include "fs/filesystems.h"
+#include "fs/pagecache.h"
+#include "fs/vfs.h"
+#include "fs/writeback.h"
 
 const struct boot_config *boot_config;
 
@@ -32,30 +40,97 @@ print_banner(const struct boot_config *cfg)
 		total, buddy_free_frames());
 }
 
+static bool fs_mounted;		/* the root is mounted: unmount at halt */
+
+/* Write everything back and unmount every filesystem. */
+static void
+kernel_unmount_all(void)
+{
+	if (!fs_mounted)
+		return;
+	writeback_stop();
+	vfs_sync();
+	vfs_shutdown();
+	fs_mounted = false;
+}
+
 void
 kernel_halt(int status)
 {
+	kernel_unmount_all();
 	pr_notice("reboot: Power down (status %d)\n", status);
 	arch_exit(status);
 }
 
-/*
- * Mount the root filesystem.  There is no filesystem driver yet, so this
- * fails the way Linux does when it cannot mount its root.
- */
+/* Mount root= as /, read-only with "ro". */
 static int
 mount_root(const struct boot_config *cfg)
 {
 	struct block_device *bdev = blk_lookup(cfg->root);
+	int err;
 
 	if (bdev == NULL) {
 		pr_err("VFS: Cannot open root device \"%s\": no such "
 		       "device (error %d)\n", cfg->root, -ENXIO);
 		return -ENXIO;
 	}
-	pr_err("VFS: Cannot mount root device \"%s\": no %s filesystem "
-	       "driver (error %d)\n", cfg->root, cfg->rootfstype, -ENODEV);
-	return -ENODEV;
+	err = vfs_mount(cfg->root, NULL, cfg->rootfstype,
+			cfg->root_ro ? MNT_RDONLY : 0, NULL);
+	if (err) {
+		pr_err("VFS: Cannot mount root device \"%s\" as %s "
+		       "(error %d)\n", cfg->root, cfg->rootfstype, err);
+		return err;
+	}
+	fs_mounted = true;
+	pr_info("VFS: Mounted root (%s filesystem)%s on device %u:%u.\n",
+		cfg->rootfstype, cfg->root_ro ? " readonly" : "",
+		bdev->major, bdev->minor);
+	return 0;
+}
+
+/* Mount devfs on /dev if the root has that directory. */
+static void
+mount_dev(void)
+{
+	struct kstat st;
+	int err = vfs_stat(NULL, "/dev", 0, &st);
+
+	if (err == 0)
+		err = vfs_mount("devfs", "/dev", "devfs", 0, NULL);
+	if (err)
+		pr_warn("devfs: not mounted on /dev (error %d)\n", err);
+	else
+		pr_info("devfs: mounted\n");
+}
+
+/*
+ * Look for init as Linux does: init= or the fallback list.  There is no
+ * user mode yet, so nothing can run: say what was found, write everything
+ * back and unmount (the image stays clean), then panic as Linux does.
+ */
+static void
+run_init(const struct boot_config *cfg)
+{
+	static const char *const fallback[] = {
+		"/sbin/init", "/etc/init", "/bin/init", "/bin/sh",
+	};
+	struct kstat st;
+
+	for (size_t i = 0; i < ARRAY_SIZE(fallback); i++) {
+		const char *path = cfg->init ? cfg->init : fallback[i];
+
+		if (vfs_stat(NULL, path, 0, &st) == 0)
+			pr_err("Starting init: %s exists but couldn't execute "
+			       "it (error %d: no user mode yet)\n", path,
+			       -ENOEXEC);
+		if (cfg->init != NULL) {
+			kernel_unmount_all();
+			panic("Requested init %s failed (error %d).", path,
+			      -ENOEXEC);
+		}
+	}
+	kernel_unmount_all();
+	panic("No working init found.  Try passing init= option to kernel.");
 }
 
 /* The first kernel thread: finish booting, then run init. */
@@ -68,7 +143,29 @@ kernel_init(void *arg)
 		kernel_halt(cfg->init_fn());
 	if (mount_root(cfg) != 0)
 		panic("VFS: Unable to mount root fs on %s", cfg->root);
-	panic("No working init found");
+	mount_dev();
+	if (writeback_start() != 0)
+		pr_err("writeback: cannot start the flusher thread\n");
+	run_init(cfg);
+	return 0;
+}
+
+/* Memory caches and the VFS with its filesystem types; panics on error. */
+static void
+fs_init(void)
+{
+	int err = pagecache_init();
+
+	if (err == 0)
+		err = buffer_init();
+	if (err == 0)
+		err = vfs_init();
+	if (err == 0)
+		err = ext2_init();
+	if (err == 0)
+		err = devfs_init();
+	if (err)
+		panic("cannot set up the filesystems: error %d", err);
 }
 
 void
@@ -89,8 +186,11 @@ start_kernel(const struct boot_config *cfg)
 		panic("sched_init(%s): error %d", cfg->sched, err);
 	pr_info("sched: policy %s\n", sched_policy_name());
 	err = ubd_init();
+	if (err == 0)
+		err = mem_init();
 	if (err)
-		panic("cannot set up the disks: error %d", err);
+		panic("cannot set up the devices: error %d", err);
+	fs_init();
 	err = arch_timer_start(HZ);
 	if (err)
 		panic("cannot start the timer interrupt: error %d", err);

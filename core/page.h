@@ -22,8 +22,16 @@
 #define PG_SLAB		0x0004	/* owned by a slab cache (every frame) */
 #define PG_HEAD		0x0008	/* head of an allocated block, order valid */
 #define PG_LARGE	0x0010	/* head of a kmalloc block past the classes */
+/* page->flags of a page-cache page (fs/pagecache.c), interrupts disabled */
+#define PG_CACHE	0x0020	/* in an inode's page tree */
+#define PG_UPTODATE	0x0040	/* data valid */
+#define PG_DIRTY	0x0080	/* on its inode's dirty list, to write back */
+#define PG_LOCKED	0x0100	/* being filled: others wait */
+#define PG_LRU		0x0200	/* clean, unreferenced, on the LRU list */
+#define PG_WRITEBACK	0x0400	/* being written back */
 
 struct kmem_cache;
+struct inode;
 
 /*
  * One physical frame.  Guarded by the buddy allocator while free (it runs
@@ -31,17 +39,32 @@ struct kmem_cache;
  * by the slab allocator, with interrupts disabled.  Only the head frame of
  * a block has PG_BUDDY or PG_HEAD; every frame of a slab has PG_SLAB,
  * slab_cache and slab_head, the rest of the slab fields live in the head.
+ * A page-cache page (PG_CACHE, one order-0 frame) uses the other half of
+ * the union and the list as its LRU or dirty-list link; its refcount is
+ * one for the cache plus one per pagecache_get().
  */
 struct page {
 	uint32_t flags;
 	uint8_t order;			/* block order: PG_BUDDY, PG_HEAD */
 	int32_t refcount;		/* 1 after buddy_alloc(), for owner */
 	uint32_t slab_inuse;		/* PG_SLAB head: objects allocated */
-	struct list_head list;		/* free list, slab list */
-	struct kmem_cache *slab_cache;	/* PG_SLAB: owning cache */
-	struct page *slab_head;		/* PG_SLAB: first frame of the slab */
-	unsigned long slab_map;		/* PG_SLAB head: in-use bits when the
-					 * slab holds at most 64 objects */
+	struct list_head list;		/* free list, slab list, LRU, dirty */
+	union {
+		struct {
+			/* PG_SLAB: owning cache */
+			struct kmem_cache *slab_cache;
+			/* PG_SLAB: first frame of the slab */
+			struct page *slab_head;
+			/* PG_SLAB head: in-use bits when the slab holds at
+			 * most 64 objects */
+			unsigned long slab_map;
+		};
+		struct {
+			struct inode *cache_inode;	/* [i] file it caches */
+			uint64_t cache_index;		/* [i] page of it */
+			uint64_t dirtied_ns;		/* [i] PG_DIRTY since */
+		};
+	};
 };
 
 extern struct page *mem_map;		/* [I] after buddy_init */
@@ -92,8 +115,9 @@ virt_to_page(const void *addr)
 void buddy_init(void);
 /*
  * Allocate 2^order contiguous frames, aligned to their size in pfn space;
- * the head frame gets PG_HEAD, the order and refcount 1.  NULL when no block
- * is free or order > BUDDY_MAX_ORDER.  Safe in interrupt context.
+ * the head frame gets PG_HEAD, the order and refcount 1.  When no block is
+ * free, the reclaimers are asked for frames first.  NULL when none can be
+ * had or order > BUDDY_MAX_ORDER.  Safe in interrupt context.
  */
 struct page *buddy_alloc(unsigned int order);
 /*
@@ -102,6 +126,17 @@ struct page *buddy_alloc(unsigned int order);
  * frees, wrong orders and reserved frames are kernel bugs (KASSERT).
  */
 void buddy_free(struct page *p, unsigned int order);
+/*
+ * Register a reclaimer: when buddy_alloc() finds no block free, it calls
+ * the reclaimers in registration order, each asked to free up to nr
+ * frames, and retries as long as one of them freed anything.  A reclaimer
+ * runs in any context, maybe with interrupts disabled: it must not sleep
+ * or allocate, and returns how many frames it freed (0: nothing left).
+ * buddy_init() forgets every reclaimer.  0, or -ENOSPC when the table
+ * (BUDDY_MAX_RECLAIMERS) is full.
+ */
+int buddy_add_reclaimer(unsigned long (*fn)(unsigned long nr));
+#define BUDDY_MAX_RECLAIMERS	4
 /* Frames currently free. */
 unsigned long buddy_free_frames(void);
 /* Free blocks of exactly this order (for tests and /proc/buddyinfo). */

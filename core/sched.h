@@ -25,6 +25,9 @@ enum task_state {
 };
 
 struct kthread;
+struct cred;
+struct fs_struct;
+struct fdtable;
 
 struct task {
 	struct arch_ctx ctx;		/* [i] saved kernel context */
@@ -43,6 +46,9 @@ struct task {
 	uint64_t nr_switches;		/* [i] times switched in */
 	uint64_t runtime_ticks;		/* [i] ticks spent running */
 	struct kthread *kthread;	/* [I] kernel-thread bookkeeping */
+	struct cred *cred;		/* [I] who the task acts as */
+	struct fs_struct *fs;		/* [i] root, cwd, umask */
+	struct fdtable *files;		/* [i] open files (processes) */
 	void (*entry)(void *arg);	/* [I] first function on the stack */
 	void *entry_arg;		/* [I] */
 };

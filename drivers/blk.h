@@ -199,6 +199,11 @@ void blk_complete_request(struct request *rq, int status);
 int blk_register(struct block_device *bdev);
 /* Remove a registered device from the list (its queue is left as is). */
 void blk_unregister(struct block_device *bdev);
+/* Find a registered device by its device number; NULL if none. */
+struct block_device *blk_lookup_dev(unsigned int major, unsigned int minor);
+/* Call fn for every registered device (devfs makes nodes from them). */
+void blk_for_each(void (*fn)(struct block_device *bdev, void *arg),
+		  void *arg);
 /* Find a registered device by name ("ubda" or "/dev/ubda"); NULL if none. */
 struct block_device *blk_lookup(const char *name);
 /* Copy the counters of bdev, with in-flight time accounted up to now. */

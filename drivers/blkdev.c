@@ -129,6 +129,29 @@ blk_lookup(const char *name)
 	return bdev;
 }
 
+struct block_device *
+blk_lookup_dev(unsigned int major, unsigned int minor)
+{
+	unsigned long s = arch_intr_save();
+	struct block_device *bdev, *found = NULL;
+
+	list_for_each_entry(bdev, &blk_devices, node)
+		if (bdev->major == major && bdev->minor == minor)
+			found = bdev;
+	arch_intr_restore(s);
+	return found;
+}
+
+void
+blk_for_each(void (*fn)(struct block_device *bdev, void *arg), void *arg)
+{
+	struct block_device *bdev;
+
+	/* Disks are registered at boot only: the list is stable here. */
+	list_for_each_entry(bdev, &blk_devices, node)
+		fn(bdev, arg);
+}
+
 /* ---- /proc/diskstats ---- */
 
 /* Nanoseconds as the unsigned int milliseconds of diskstats. */

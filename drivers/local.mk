@@ -4,8 +4,9 @@ noinst_LIBRARIES += drivers/libdrivers.a
 drivers_libdrivers_a_CPPFLAGS = $(KERNEL_CPPFLAGS)
 drivers_libdrivers_a_CFLAGS = $(KERNEL_CFLAGS)
 drivers_libdrivers_a_SOURCES = \
-	drivers/blk.h drivers/ubd.h \
+	drivers/blk.h drivers/mem.h drivers/ubd.h \
 	drivers/bio.c \
 	drivers/blkdev.c \
 	drivers/elevator.c \
+	drivers/mem.c \
 	drivers/ubd.c

@@ -2,8 +2,11 @@
 # run the real binary, and build checks.  All run by `make check` through
 # automake's parallel harness.
 
-check_LIBRARIES += tests/fake/libfake.a
+check_LIBRARIES += tests/fake/libfake.a tests/fake/libfakedisk.a
 tests_fake_libfake_a_CPPFLAGS = -I$(top_srcdir) -D_GNU_SOURCE
+# The fake disk needs drivers/: only suites that link the block layer use it.
+tests_fake_libfakedisk_a_CPPFLAGS = -I$(top_srcdir) -D_GNU_SOURCE
+tests_fake_libfakedisk_a_SOURCES = tests/fake/disk.c
 tests_fake_libfake_a_SOURCES = tests/fake/fake.c tests/fake/boot.c \
 	tests/fake/fake.h
 
@@ -19,8 +22,32 @@ UNIT_TESTS = \
 	tests/unit/check_printk \
 	tests/unit/check_sched \
 	tests/unit/check_intr \
-	tests/unit/check_blk
+	tests/unit/check_blk \
+	tests/unit/check_vfs \
+	tests/unit/check_pagecache \
+	tests/unit/check_ext2
 check_PROGRAMS += $(UNIT_TESTS)
+
+# Filesystem suites link the whole kernel side with the fake disk.
+FS_LDADD = fs/libfs.a drivers/libdrivers.a tests/fake/libfakedisk.a \
+	$(UNIT_LDADD) fs/libfs.a drivers/libdrivers.a
+FS_DEPS = fs/libfs.a drivers/libdrivers.a tests/fake/libfakedisk.a $(UNIT_DEPS)
+tests_unit_check_vfs_SOURCES = tests/unit/check_vfs.c \
+	tests/unit/check_vfs_names.c tests/unit/check_vfs_files.c \
+	tests/unit/check_vfs_attrs.c tests/unit/check_vfs_tables.c \
+	tests/unit/vfs_test.h
+tests_unit_check_vfs_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_check_vfs_LDADD = $(FS_LDADD)
+tests_unit_check_vfs_DEPENDENCIES = $(FS_DEPS)
+tests_unit_check_pagecache_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_check_pagecache_LDADD = $(FS_LDADD)
+tests_unit_check_pagecache_DEPENDENCIES = $(FS_DEPS)
+tests_unit_check_ext2_SOURCES = tests/unit/check_ext2.c \
+	tests/unit/check_ext2_images.c tests/unit/check_ext2_random.c \
+	tests/unit/check_ext2.h tests/unit/ext2_util.c tests/unit/ext2_util.h
+tests_unit_check_ext2_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_check_ext2_LDADD = $(FS_LDADD)
+tests_unit_check_ext2_DEPENDENCIES = $(FS_DEPS)
 
 # The block layer's suite links drivers/ too, with a fake driver.
 tests_unit_check_blk_CPPFLAGS = $(UNIT_CPPFLAGS)

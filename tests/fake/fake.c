@@ -10,6 +10,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "core/sched.h"
 #include "core/timer.h"
 #include "core/trap.h"
 #include "tests/fake/fake.h"
@@ -167,6 +168,19 @@ arch_idle(uint64_t timeout_ns)
 	intr_pending |= 1UL << IRQ_TIMER;
 }
 
+void
+fake_idle_until(volatile int *alive)
+{
+	while (*alive > 0) {
+		unsigned long s = arch_intr_save();
+
+		if (!sched_need_resched())
+			arch_idle(ktimer_next_ns());
+		arch_intr_restore(s);
+		schedule();
+	}
+}
+
 int
 arch_stack_alloc(size_t size, void **stack)
 {
@@ -194,16 +208,22 @@ ctx_trampoline(void)
 	abort();
 }
 
+/*
+ * The ucontext_t of a new context lives at the base of its own stack, so
+ * it goes when the stack is freed; the boot context gets a static one.
+ */
 void
 arch_ctx_init(struct arch_ctx *ctx, void *stack, size_t size,
 	      void (*fn)(void *), void *arg)
 {
-	ucontext_t *uc = calloc(1, sizeof(*uc));
+	ucontext_t *uc = stack;
+	size_t skip = (sizeof(*uc) + 63) & ~(size_t)63;
 
-	if (uc == NULL || getcontext(uc) != 0)
+	memset(uc, 0, sizeof(*uc));
+	if (getcontext(uc) != 0)
 		abort();
-	uc->uc_stack.ss_sp = stack;
-	uc->uc_stack.ss_size = size;
+	uc->uc_stack.ss_sp = (char *)stack + skip;
+	uc->uc_stack.ss_size = size - skip;
 	uc->uc_link = NULL;
 	makecontext(uc, ctx_trampoline, 0);
 	memset(ctx, 0, sizeof(*ctx));
@@ -215,11 +235,10 @@ arch_ctx_init(struct arch_ctx *ctx, void *stack, size_t size,
 void
 arch_switch(struct arch_ctx *prev, struct arch_ctx *next)
 {
-	if (prev->w[0] == 0) {
-		prev->w[0] = (unsigned long)calloc(1, sizeof(ucontext_t));
-		if (prev->w[0] == 0)
-			abort();
-	}
+	static ucontext_t boot_uc;
+
+	if (prev->w[0] == 0)
+		prev->w[0] = (unsigned long)&boot_uc;
 	starting = next;
 	if (swapcontext((ucontext_t *)prev->w[0], (ucontext_t *)next->w[0]))
 		abort();
@@ -270,6 +289,17 @@ arch_console_write(const char *buf, size_t len)
 	fake_console[fake_console_len] = '\0';
 	if (fake_console_hook != NULL)
 		fake_console_hook(buf, len);
+}
+
+/* Deterministic "randomness" for tests: a counter pattern. */
+void
+arch_random_bytes(void *buf, size_t len)
+{
+	static unsigned char next;
+	unsigned char *p = buf;
+
+	while (len-- > 0)
+		*p++ = next++;
 }
 
 void

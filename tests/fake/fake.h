@@ -6,6 +6,7 @@
 #ifndef TESTS_FAKE_FAKE_H
 #define TESTS_FAKE_FAKE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "arch-host/arch.h"
@@ -23,6 +24,11 @@ void fake_raise_irq(int irq);
 extern void (*fake_io_handler)(void);
 /* Advance the clock by n jiffies and raise the timer interrupt. */
 void fake_tick(unsigned int n);
+/*
+ * Run kernel threads as the idle task until *alive drops to 0; when all
+ * of them sleep, the clock jumps to the next timer (a deadlock aborts).
+ */
+void fake_idle_until(volatile int *alive);
 /* Interrupt handlers run so far, per irq. */
 extern unsigned long fake_irq_count[8];
 
@@ -35,5 +41,16 @@ extern void (*fake_console_hook)(const char *buf, size_t len);
 
 /* Status passed to arch_exit() (arch_exit leaves with _exit(status)). */
 extern int fake_exit_status;
+
+/* ---- the fake disk (tests/fake/disk.c; link drivers/ too) ---- */
+
+struct block_device;
+/* Register a block device called name backed by the host file path. */
+int fake_disk_open(const char *path, const char *name, bool readonly,
+		   struct block_device **out);
+/* Make every I/O after the next nr_io fail with -EIO (0: stop failing). */
+void fake_disk_fail_after(struct block_device *bdev, unsigned long nr_io);
+/* Unregister and close a fake disk (its queue must be idle). */
+void fake_disk_close(struct block_device *bdev);
 
 #endif

@@ -234,14 +234,7 @@ run_in_thread(int (*body)(void))
 	thread_body = body;
 	alive = 1;
 	ck_assert_int_eq(kthread_create(&t, thread_main, NULL, "blk"), 0);
-	while (alive > 0) {
-		unsigned long s = arch_intr_save();
-
-		if (!sched_need_resched())
-			arch_idle(ktimer_next_ns());
-		arch_intr_restore(s);
-		schedule();
-	}
+	fake_idle_until(&alive);
 	kthread_join(t);
 	return thread_result;
 }

@@ -55,14 +55,7 @@ spawn(int (*fn)(void *), long arg)
 static void
 run_until_done(void)
 {
-	while (alive > 0) {
-		unsigned long s = arch_intr_save();
-
-		if (!sched_need_resched())
-			arch_idle(ktimer_next_ns());
-		arch_intr_restore(s);
-		schedule();
-	}
+	fake_idle_until(&alive);
 }
 
 /* Let runnable threads run until all of them sleep. */

@@ -1,0 +1,11 @@
+/*
+ * The memory devices (null, zero, full, random, urandom) and the console
+ * character device.
+ */
+#ifndef DRIVERS_MEM_H
+#define DRIVERS_MEM_H
+
+/* Register the devices.  0 or -EBUSY.  Called once by start_kernel(). */
+int mem_init(void);
+
+#endif
