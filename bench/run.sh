@@ -35,3 +35,21 @@ dd if=/dev/zero of="$img" bs=1M count=1024 conv=fdatasync status=none
 rate=$(dd if=/dev/zero of="$img" bs=1M count=1024 conv=notrunc,fdatasync \
 	2>&1 | sed -n 's/.*, \([0-9.]* [kMG]*B\/s\)$/\1/p')
 echo "seqwrite 1M + fdatasync: host dd $rate"
+
+echo "== filesystem (bench/bench_fs: ext2 in the kernel vs the host's ext2)"
+fsimg="$tmp/fs.img"
+rm -f "$fsimg"
+mke2fs -q -F -t ext2 "$fsimg" 1G
+"$top_builddir/bench/bench_fs" quiet mem=1G ubd0="$fsimg"
+e2fsck -fn "$fsimg" >/dev/null 2>&1 || echo "bench_fs: e2fsck found problems"
+mnt="$tmp/mnt"
+mkdir -p "$mnt"
+rm -f "$fsimg"
+mke2fs -q -F -t ext2 "$fsimg" 1G
+if mount -o loop "$fsimg" "$mnt" 2>/dev/null; then
+	"$top_builddir/bench/bench_fs" --host "$mnt"
+	umount "$mnt"
+else
+	echo "host ext2: no loop mount on this machine (not root?): skipped"
+fi
+rm -f "$fsimg"

@@ -82,6 +82,7 @@ BOOT_TESTS = \
 	tests/boot/bad-mem.sh \
 	tests/boot/bad-args.sh \
 	tests/boot/rootfs-panic.sh \
+	tests/boot/root-ext2.sh \
 	tests/boot/ubd-bad-image.sh \
 	tests/boot/ubd-lock.sh \
 	tests/boot/ubd-concurrent.sh \

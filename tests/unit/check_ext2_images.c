@@ -451,6 +451,20 @@ END_TEST
 
 /* ---- foreign features and states ---- */
 
+static int
+scen_plain(void *arg)
+{
+	uint8_t buf[3000];
+
+	(void)arg;
+	KOK(ext2t_mount(0));
+	KOK(vfs_mkdir(NULL, "/mnt/d", 0755));
+	ext2t_pattern(buf, sizeof(buf), 5, 0);
+	KOK(ext2t_write("/mnt/d/f", buf, sizeof(buf), 100000));
+	KOK(ext2t_umount());
+	return 0;
+}
+
 START_TEST(test_ext2_ext4_image_refused)
 {
 	int err = 0;
@@ -463,6 +477,17 @@ START_TEST(test_ext2_ext4_image_refused)
 	ck_assert_int_eq(err, -EINVAL);
 	ck_assert_msg(strstr(fake_console, "extent") != NULL, "%s",
 		      fake_console);
+}
+END_TEST
+
+/* An ext3 image without a journal to replay is an ext2 one to us. */
+START_TEST(test_ext2_clean_ext3_image_mounts)
+{
+	img = ext2t_path("ext3.img");
+	ck_assert_int_eq(ext2t_sh("mke2fs -q -F -t ext3 '%s' 8M >/dev/null "
+				  "2>&1", img), 0);
+	run_on(img, false, scen_plain, NULL);
+	ext2t_fsck_clean(img);
 }
 END_TEST
 
@@ -497,16 +522,6 @@ START_TEST(test_ext2_unknown_ro_compat_mounts_read_only)
 }
 END_TEST
 
-static int
-scen_plain(void *arg)
-{
-	(void)arg;
-	KOK(ext2t_mount(0));
-	KOK(vfs_mkdir(NULL, "/mnt/d", 0755));
-	KOK(ext2t_umount());
-	return 0;
-}
-
 START_TEST(test_ext2_error_state_mounts_with_warning)
 {
 	img = ext2t_mkfs("errors.img", "-b 1024", 4096);
@@ -538,6 +553,7 @@ ext2_images_tcase(void (*setup)(void))
 	tcase_add_test(tc, test_ext2_corrupt_root_inode_refused);
 	tcase_add_loop_test(tc, test_ext2_corrupt_inodes_and_blocks_eio, 0, 8);
 	tcase_add_test(tc, test_ext2_ext4_image_refused);
+	tcase_add_test(tc, test_ext2_clean_ext3_image_mounts);
 	tcase_add_test(tc, test_ext2_unknown_ro_compat_mounts_read_only);
 	tcase_add_test(tc, test_ext2_error_state_mounts_with_warning);
 	return tc;
