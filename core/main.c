@@ -67,6 +67,7 @@ static int
 mount_root(const struct boot_config *cfg)
 {
 	struct block_device *bdev = blk_lookup(cfg->root);
+	bool ro = cfg->root_ro;
 	int err;
 
 	if (bdev == NULL) {
@@ -74,8 +75,13 @@ mount_root(const struct boot_config *cfg)
 		       "device (error %d)\n", cfg->root, -ENXIO);
 		return -ENXIO;
 	}
+	if (bdev->readonly && !ro) {
+		pr_warn("VFS: %s is read-only: mounting the root read-only\n",
+			cfg->root);
+		ro = true;
+	}
 	err = vfs_mount(cfg->root, NULL, cfg->rootfstype,
-			cfg->root_ro ? MNT_RDONLY : 0, NULL);
+			ro ? MNT_RDONLY : 0, NULL);
 	if (err) {
 		pr_err("VFS: Cannot mount root device \"%s\" as %s "
 		       "(error %d)\n", cfg->root, cfg->rootfstype, err);
@@ -83,7 +89,7 @@ mount_root(const struct boot_config *cfg)
 	}
 	fs_mounted = true;
 	pr_info("VFS: Mounted root (%s filesystem)%s on device %u:%u.\n",
-		cfg->rootfstype, cfg->root_ro ? " readonly" : "",
+		cfg->rootfstype, ro ? " readonly" : "",
 		bdev->major, bdev->minor);
 	return 0;
 }

@@ -31,6 +31,7 @@ fs_libfs_a_SOURCES = \
 	fs/ext2/ext2.h \
 	fs/ext2/balloc.c \
 	fs/ext2/bmap.c \
+	fs/ext2/check.c \
 	fs/ext2/dir.c \
 	fs/ext2/file.c \
 	fs/ext2/ialloc.c \

@@ -255,7 +255,9 @@ wb_sb(struct super_block *sb, const struct wb_control *wbc)
 	wb_error(&err, wb_sb_inodes(sb, wbc));
 	if (sb->ops != NULL && sb->ops->sync_fs != NULL)
 		wb_error(&err, sb->ops->sync_fs(sb, !wbc->background));
-	if (sb->bdev == NULL)
+	/* Read-only: nothing can be dirty, and a read-only disk refuses a
+	 * flush.  (A remount read-only writes everything back first.) */
+	if (sb->bdev == NULL || sb->readonly)
 		return err;
 	wb_error(&err, buffer_sync_dev(sb->bdev, wbc->older_than_ns));
 	if (!wbc->background)
@@ -308,7 +310,7 @@ writeback_inode(struct inode *inode, bool datasync)
 	arch_intr_restore(s);
 	if (taken)
 		wb_error(&err, wb_write_inode(inode, &wbc));
-	if (sb->bdev == NULL)
+	if (sb->bdev == NULL || sb->readonly)
 		return err;
 	wb_error(&err, buffer_sync_dev(sb->bdev, 0));
 	wb_error(&err, blk_flush(sb->bdev));

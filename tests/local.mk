@@ -43,8 +43,10 @@ tests_unit_check_pagecache_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_check_pagecache_LDADD = $(FS_LDADD)
 tests_unit_check_pagecache_DEPENDENCIES = $(FS_DEPS)
 tests_unit_check_ext2_SOURCES = tests/unit/check_ext2.c \
-	tests/unit/check_ext2_images.c tests/unit/check_ext2_random.c \
-	tests/unit/check_ext2.h tests/unit/ext2_util.c tests/unit/ext2_util.h
+	tests/unit/check_ext2_dirs.c tests/unit/check_ext2_images.c \
+	tests/unit/check_ext2_random.c tests/unit/check_ext2_space.c \
+	tests/unit/check_ext2.h \
+	tests/unit/ext2_util.c tests/unit/ext2_util.h
 tests_unit_check_ext2_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_check_ext2_LDADD = $(FS_LDADD)
 tests_unit_check_ext2_DEPENDENCIES = $(FS_DEPS)

@@ -9,10 +9,11 @@
  * are 32 bits (no 64bit feature); file offsets are 64 bits.
  *
  * Files: super.c (mount, unmount, statfs, group descriptors, errors),
- * balloc.c (block bitmaps), ialloc.c (inode bitmaps), inode.c (inodes on
- * disk), bmap.c (logical to physical blocks), truncate.c (freeing
- * blocks), dir.c (directory entries), namei.c (inode_ops), file.c (file
- * data through the page cache).
+ * check.c (mount-time checks of the super block and groups), balloc.c
+ * (block bitmaps), ialloc.c (inode bitmaps), inode.c (inodes on disk),
+ * bmap.c (logical to physical blocks), truncate.c (freeing blocks),
+ * dir.c (directory entries), namei.c (inode_ops), file.c (file data
+ * through the page cache).
  *
  * Locking, outermost first: the VFS's inode.lock (directories: entries;
  * files: size) > ext2_inode_info.map_lock [m] (the block tree, i_blocks)
@@ -328,10 +329,6 @@ EXT2_I(const struct inode *inode)
 
 /* ---- super.c ---- */
 
-/* Register the "ext2" filesystem type with the VFS.  0 or -errno. */
-int ext2_init(void);
-/* The filesystem type, for callers that register it themselves. */
-extern struct fs_type ext2_fs_type;
 /*
  * Report corruption found in inode ino (0: none in particular): log it
  * with pr_err and mark the file system as having errors.  Callers return
@@ -357,6 +354,22 @@ uint32_t ext2_group_nblocks(const struct ext2_sb_info *sbi, uint32_t g);
 /* Set an RO_COMPAT feature (a file past 2 GiB: LARGE_FILE), upgrading a
  * revision 0 file system first.  alloc_lock held. */
 void ext2_set_ro_feature(struct ext2_sb_info *sbi, uint32_t feature);
+
+/* ---- check.c ---- */
+
+/*
+ * Check the super block's geometry and features against each other and
+ * the disk, then read, pin and check the group descriptors.  0, or
+ * -EINVAL (logged) / -EIO / -ENOMEM.  An unknown RO_COMPAT feature sets
+ * sbi->ro_features and sb->readonly.
+ */
+int ext2_check_super(struct super_block *sb, struct ext2_sb_info *sbi);
+/* Log that field what of the super block is bad (value); -EINVAL. */
+int ext2_bad_super(struct super_block *sb, const char *what, uint32_t value);
+/* Unpin the group descriptor blocks (any that were read). */
+void ext2_put_groups(struct ext2_sb_info *sbi);
+/* Set sbi->overhead and the super block's free counts from the groups. */
+void ext2_count_groups(struct ext2_sb_info *sbi);
 
 /* ---- balloc.c ---- */
 

@@ -137,30 +137,15 @@ ext2_alloc_inode_num(struct ext2_sb_info *sbi, uint32_t g, bool is_dir,
 	return err;
 }
 
-/* Zero the on-disk inode ino. */
+/*
+ * Take a free inode number in the group the policy picks for a new inode
+ * (a directory if is_dir) in dir.  0 or -ENOSPC.
+ */
 static int
-ext2_zero_inode(struct super_block *sb, uint32_t ino)
-{
-	struct buffer *bh;
-	uint32_t off;
-	int err;
-
-	err = ext2_inode_loc(sb, ino, &bh, &off);
-	if (err != 0)
-		return err;
-	memset((uint8_t *)bh->data + off, 0, EXT2_SB(sb)->inode_size);
-	buffer_mark_dirty(bh);
-	buffer_put(bh);
-	return 0;
-}
-
-/* Allocate an inode number for a new inode of mode in dir. */
-int
-ext2_new_inode(struct inode *dir, uint32_t mode, uint32_t *ino)
+ext2_pick_inode(struct inode *dir, bool is_dir, uint32_t *ino)
 {
 	struct ext2_sb_info *sbi = EXT2_SB(dir->sb);
-	bool is_dir = KS_ISDIR(mode);
-	uint32_t g;
+	uint32_t g = EXT2_NO_GROUP;
 	int err = -ENOSPC;
 
 	mutex_lock(&sbi->alloc_lock);
@@ -174,10 +159,55 @@ ext2_new_inode(struct inode *dir, uint32_t mode, uint32_t *ino)
 		err = ext2_alloc_inode_num(sbi, g, is_dir, ino);
 out_unlock:
 	mutex_unlock(&sbi->alloc_lock);
-	if (err == 0 && ext2_zero_inode(dir->sb, *ino) != 0) {
-		ext2_free_inode(dir->sb, *ino, is_dir);
-		err = -EIO;
+	return err;
+}
+
+/*
+ * Zero the on-disk inode ino, which the bitmap said was free: unless it
+ * looks alive (links and no deletion time), which means the bitmap is
+ * corrupt and zeroing would destroy a file (-EEXIST).  0 or -EIO.
+ */
+static int
+ext2_zero_inode(struct super_block *sb, uint32_t ino)
+{
+	struct ext2_inode *raw;
+	struct buffer *bh;
+	uint32_t off;
+	int err;
+
+	err = ext2_inode_loc(sb, ino, &bh, &off);
+	if (err != 0)
+		return err;
+	raw = (struct ext2_inode *)((uint8_t *)bh->data + off);
+	if (raw->i_links_count != 0 && raw->i_dtime == 0) {
+		buffer_put(bh);
+		ext2_error(sb, ino, "in use but free in the inode bitmap");
+		return -EEXIST;
 	}
+	memset(raw, 0, EXT2_SB(sb)->inode_size);
+	buffer_mark_dirty(bh);
+	buffer_put(bh);
+	return 0;
+}
+
+/* Allocate an inode number for a new inode of mode in dir. */
+int
+ext2_new_inode(struct inode *dir, uint32_t mode, uint32_t *ino)
+{
+	bool is_dir = KS_ISDIR(mode);
+	int err = -EEXIST;
+
+	/* A live inode the bitmap called free keeps its bit: next one. */
+	for (int tries = 0; tries < 4 && err == -EEXIST; tries++) {
+		err = ext2_pick_inode(dir, is_dir, ino);
+		if (err != 0)
+			return err;
+		err = ext2_zero_inode(dir->sb, *ino);
+	}
+	if (err == -EEXIST)
+		return -EIO;
+	if (err != 0)
+		ext2_free_inode(dir->sb, *ino, is_dir);
 	return err;
 }
 

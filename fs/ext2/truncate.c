@@ -226,18 +226,17 @@ ext2_zero_tail(struct inode *inode, uint64_t size)
 int
 ext2_setsize(struct inode *inode, uint64_t size)
 {
-	int err;
+	int err, err2;
 
 	if (inode->sb->readonly)
 		return -EROFS;
 	if (size > ext2_max_size(EXT2_SB(inode->sb)))
 		return -EFBIG;
+	/* The size changed already: free past it even if zeroing failed. */
 	err = ext2_zero_tail(inode, size);
-	if (err != 0)
-		return err;
-	err = ext2_truncate_blocks(inode, size);
+	err2 = ext2_truncate_blocks(inode, size);
 	inode_mark_dirty(inode);
-	return err;
+	return err != 0 ? err : err2;
 }
 
 /* Drop the inode's reference to its extended attribute block. */

@@ -21,20 +21,8 @@
 #include "tests/unit/check_ext2.h"
 #include "tests/unit/ext2_util.h"
 
-#define KOK(e)		ck_assert_int_eq((e), 0)
-#define KERR(e, err)	ck_assert_int_eq((e), -(err))
-
 static const char *img;
 static const char *tree;
-
-static void
-run_on(const char *image, bool ro, int (*fn)(void *), void *arg)
-{
-	struct block_device *b = ext2t_disk(image, ro);
-
-	ck_assert_int_eq(ext2t_run(fn, arg), 0);
-	ext2t_disk_close(b);
-}
 
 /* ---- host trees ---- */
 
@@ -118,7 +106,7 @@ START_TEST(test_ext2_populated_image_reads_back)
 	snprintf(opts, sizeof(opts), "%s -d '%s'", populate_opts[_i], tree);
 	img = ext2t_mkfs("pop.img", opts, 16384);
 	ext2t_fsck_clean(img);
-	run_on(img, true, scen_compare, NULL);
+	ext2t_run_on(img, true, scen_compare, NULL);
 }
 END_TEST
 
@@ -148,7 +136,7 @@ START_TEST(test_ext2_populated_image_modified)
 	make_host_tree();
 	snprintf(opts, sizeof(opts), "-b 1024 -d '%s'", tree);
 	img = ext2t_mkfs("popmod.img", opts, 16384);
-	run_on(img, false, scen_modify_populated, NULL);
+	ext2t_run_on(img, false, scen_modify_populated, NULL);
 	ext2t_fsck_clean(img);
 	out = ext2t_debugfs(img, "stat /sub2/hl1");
 	ck_assert_msg(strstr(out, "Links: 1") != NULL, "%s", out);
@@ -190,7 +178,7 @@ START_TEST(test_ext2_htree_directory_modified)
 	out = ext2t_debugfs(img, "stat /many");
 	ck_assert_msg(strstr(out, "Flags: 0x1000") != NULL, "%s", out);
 	free(out);
-	run_on(img, false, scen_htree, NULL);
+	ext2t_run_on(img, false, scen_htree, NULL);
 	ext2t_fsck_clean(img);
 }
 END_TEST
@@ -242,7 +230,7 @@ START_TEST(test_ext2_xattr_block_shared_and_freed)
 	char req[128];
 
 	img = ext2t_mkfs("xattr.img", "-b 1024 -I 128", 4096);
-	run_on(img, false, scen_xattr_make, NULL);
+	ext2t_run_on(img, false, scen_xattr_make, NULL);
 	ext2t_sh("debugfs -w -R 'ea_set /f user.test some-value' '%s' "
 		 ">/dev/null 2>&1", img);
 	acl = file_acl_of("/f");
@@ -253,10 +241,10 @@ START_TEST(test_ext2_xattr_block_shared_and_freed)
 	ext2t_sh("debugfs -w -R 'sif /g blocks 4' '%s' >/dev/null 2>&1", img);
 	ext2t_poke32(img, (uint64_t)acl * 1024 + 4, 2);
 	ext2t_fsck_clean(img);
-	run_on(img, false, scen_xattr_unlink, (void *)"f");
+	ext2t_run_on(img, false, scen_xattr_unlink, (void *)"f");
 	ext2t_fsck_clean(img);
 	ck_assert_uint_eq(ext2t_peek32(img, (uint64_t)acl * 1024 + 4), 1);
-	run_on(img, false, scen_xattr_unlink, (void *)"g");
+	ext2t_run_on(img, false, scen_xattr_unlink, (void *)"g");
 	ext2t_fsck_clean(img);
 }
 END_TEST
@@ -347,7 +335,7 @@ START_TEST(test_ext2_corrupt_metadata_refused)
 	else
 		ext2t_poke32(img, p->off, p->value);
 	fake_console_clear();
-	run_on(img, false, scen_refused, &err);
+	ext2t_run_on(img, false, scen_refused, &err);
 	ck_assert_msg(err == -EINVAL, "%s: mount gave %d", p->what, err);
 	ck_assert_msg(strstr(fake_console, "ext2 (ubda)") != NULL,
 		      "%s: no message: %s", p->what, fake_console);
@@ -362,7 +350,7 @@ START_TEST(test_ext2_corrupt_root_inode_refused)
 	/* Inode 2 is the second of the first inode table block. */
 	ext2t_poke16(img, (uint64_t)ext2t_peek32(img, 2048 + 8) * 1024 + 128,
 		     0x81a4);
-	run_on(img, false, scen_refused, &err);
+	ext2t_run_on(img, false, scen_refused, &err);
 	ck_assert_int_eq(err, -EINVAL);
 }
 END_TEST
@@ -445,7 +433,41 @@ START_TEST(test_ext2_corrupt_inodes_and_blocks_eio)
 			 img);
 		break;
 	}
-	run_on(img, false, scen_eio, (void *)(uintptr_t)_i);
+	ext2t_run_on(img, false, scen_eio, (void *)(uintptr_t)_i);
+}
+END_TEST
+
+/* A live inode that a corrupt bitmap calls free is not reused. */
+static int
+scen_live_inode(void *arg)
+{
+	static uint8_t buf[20000], want[20000];
+
+	(void)arg;
+	KOK(ext2t_mount(0));
+	fake_console_clear();
+	KOK(ext2t_write("/mnt/new", "new", 3, 0));
+	ck_assert_msg(strstr(fake_console, "free in the inode bitmap") != NULL,
+		      "%s", fake_console);
+	ck_assert_int_eq(ext2t_read("/mnt/f", buf, sizeof(buf), 0), 20000);
+	ext2t_pattern(want, sizeof(want), 1, 0);
+	ck_assert(memcmp(buf, want, sizeof(want)) == 0);
+	KOK(ext2t_umount());
+	return 0;
+}
+
+START_TEST(test_ext2_corrupt_inode_bitmap_spares_live_inode)
+{
+	uint32_t ino, bitmap;
+	uint8_t byte;
+
+	make_corruptible();
+	ino = debugfs_number("stat /f", "Inode: ");
+	bitmap = ext2t_peek32(img, 2048 + 4);
+	ext2t_peek(img, (uint64_t)bitmap * 1024 + (ino - 1) / 8, &byte, 1);
+	byte &= (uint8_t)~(1U << ((ino - 1) % 8));
+	ext2t_poke(img, (uint64_t)bitmap * 1024 + (ino - 1) / 8, &byte, 1);
+	ext2t_run_on(img, false, scen_live_inode, NULL);
 }
 END_TEST
 
@@ -473,7 +495,7 @@ START_TEST(test_ext2_ext4_image_refused)
 	ck_assert_int_eq(ext2t_sh("mke2fs -q -F -t ext4 '%s' 8M >/dev/null "
 				  "2>&1", img), 0);
 	fake_console_clear();
-	run_on(img, false, scen_refused, &err);
+	ext2t_run_on(img, false, scen_refused, &err);
 	ck_assert_int_eq(err, -EINVAL);
 	ck_assert_msg(strstr(fake_console, "extent") != NULL, "%s",
 		      fake_console);
@@ -486,7 +508,7 @@ START_TEST(test_ext2_clean_ext3_image_mounts)
 	img = ext2t_path("ext3.img");
 	ck_assert_int_eq(ext2t_sh("mke2fs -q -F -t ext3 '%s' 8M >/dev/null "
 				  "2>&1", img), 0);
-	run_on(img, false, scen_plain, NULL);
+	ext2t_run_on(img, false, scen_plain, NULL);
 	ext2t_fsck_clean(img);
 }
 END_TEST
@@ -512,7 +534,7 @@ START_TEST(test_ext2_unknown_ro_compat_mounts_read_only)
 	ck_assert_int_eq(ext2t_sh("cp '%s' '%s'", img, ext2t_path("rc.copy")),
 			 0);
 	fake_console_clear();
-	run_on(img, false, scen_ro_compat, NULL);
+	ext2t_run_on(img, false, scen_ro_compat, NULL);
 	ck_assert_msg(strstr(fake_console, "dir_nlink") != NULL, "%s",
 		      fake_console);
 	ck_assert_msg(strstr(fake_console, "read-only") != NULL, "%s",
@@ -527,7 +549,7 @@ START_TEST(test_ext2_error_state_mounts_with_warning)
 	img = ext2t_mkfs("errors.img", "-b 1024", 4096);
 	ext2t_poke16(img, 1024 + 58, 3);
 	fake_console_clear();
-	run_on(img, false, scen_plain, NULL);
+	ext2t_run_on(img, false, scen_plain, NULL);
 	ck_assert_msg(strstr(fake_console, "errors") != NULL, "%s",
 		      fake_console);
 	ck_assert_int_eq(ext2t_peek32(img, 1024 + 56) >> 16, 3);
@@ -552,6 +574,7 @@ ext2_images_tcase(void (*setup)(void))
 			    sizeof(sb_patches) / sizeof(sb_patches[0]));
 	tcase_add_test(tc, test_ext2_corrupt_root_inode_refused);
 	tcase_add_loop_test(tc, test_ext2_corrupt_inodes_and_blocks_eio, 0, 8);
+	tcase_add_test(tc, test_ext2_corrupt_inode_bitmap_spares_live_inode);
 	tcase_add_test(tc, test_ext2_ext4_image_refused);
 	tcase_add_test(tc, test_ext2_clean_ext3_image_mounts);
 	tcase_add_test(tc, test_ext2_unknown_ro_compat_mounts_read_only);

@@ -23,7 +23,6 @@
 #include "tests/unit/ext2_util.h"
 #include "tests/unit/unit.h"
 
-#define KOK(e)		ck_assert_int_eq((e), 0)
 #define RANDOM_OPS	3000
 #define MAX_WRITE	16384
 
@@ -288,6 +287,80 @@ START_TEST(test_ext2_random_differential)
 }
 END_TEST
 
+/* One operation of the full-disk test on a random name; its result. */
+static int
+full_disk_op(int i)
+{
+	char path[300];
+	uint64_t r = unit_rng();
+	int kind = (int)(r % 10);
+
+	snprintf(path, sizeof(path), "/mnt/d%d/%s%d", (int)(r >> 8) % 3,
+		 kind == 8 ? "a-rather-long-name-that-fills-blocks-" : "f",
+		 (int)(r >> 16) % (kind == 8 ? 200 : 12));
+	if (kind < 6) {
+		size_t len = 4096 + (size_t)(r >> 24) % (MAX_WRITE - 4096);
+
+		ext2t_pattern(wbuf, len, (uint64_t)i, 0);
+		return ext2t_write(path, wbuf, len, (r >> 40) % (512 << 10));
+	}
+	if (kind == 6)
+		return vfs_truncate(NULL, path, (r >> 40) % (256 << 10));
+	if (kind == 7)
+		return vfs_unlink(NULL, path);
+	if (kind == 8)
+		return ext2t_write(path, "x", 1, 0);
+	snprintf(path, sizeof(path), "/mnt/d%d/s%d", (int)(r >> 8) % 3,
+		 (int)(r >> 16) % 50);
+	return vfs_mkdir(NULL, path, 0755);
+}
+
+/*
+ * A disk too small for what is written to it: allocations keep failing
+ * half way (data blocks, indirect blocks, directory blocks, inodes), and
+ * whatever happened e2fsck must find a consistent file system.
+ */
+static int
+scen_random_full(void *arg)
+{
+	int nospc = 0;
+
+	unit_rng_seed(*(uint64_t *)arg);
+	KOK(ext2t_mount(0));
+	for (int d = 0; d < 3; d++) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "/mnt/d%d", d);
+		KOK(vfs_mkdir(NULL, path, 0755));
+	}
+	for (int i = 0; i < RANDOM_OPS; i++) {
+		nospc += full_disk_op(i) == -ENOSPC;
+		if (i % 16 == 0)
+			nospc += vfs_sync() == -ENOSPC;
+	}
+	fprintf(stderr, "ext2 full-disk test: %d ENOSPC\n", nospc);
+	ck_assert_int_gt(nospc, 10);
+	ext2t_umount();
+	return 0;
+}
+
+START_TEST(test_ext2_random_full_disk)
+{
+	const char *env = getenv("EXT2_SEED");
+	uint64_t seed = env != NULL ? strtoull(env, NULL, 0) :
+			0xf011ULL + (uint64_t)_i;
+	struct block_device *bdev;
+	const char *img;
+
+	img = ext2t_mkfs("full.img", _i == 0 ? "-b 1024 -N 96 -m 0" :
+			 "-b 4096 -N 64 -m 0", 1024);
+	bdev = ext2t_disk(img, false);
+	ck_assert_int_eq(ext2t_run(scen_random_full, &seed), 0);
+	ext2t_disk_close(bdev);
+	ext2t_fsck_clean(img);
+}
+END_TEST
+
 TCase *
 ext2_random_tcase(void (*setup)(void))
 {
@@ -300,5 +373,6 @@ ext2_random_tcase(void (*setup)(void))
 	tcase_add_loop_test(tc, test_ext2_random_differential, 0,
 			    sizeof(random_layouts) /
 			    sizeof(random_layouts[0]));
+	tcase_add_loop_test(tc, test_ext2_random_full_disk, 0, 2);
 	return tc;
 }

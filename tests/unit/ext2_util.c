@@ -20,7 +20,7 @@
 #include "core/sched.h"
 #include "core/timer.h"
 #include "fs/buffer.h"
-#include "fs/ext2/ext2.h"
+#include "fs/filesystems.h"
 #include "fs/pagecache.h"
 #include "fs/vfs.h"
 #include "tests/fake/fake.h"
@@ -214,7 +214,7 @@ struct ext2t_job {
 	int (*fn)(void *);
 	void *arg;
 	int result;
-	volatile bool done;
+	int alive;			/* 1 until fn returned */
 };
 
 static int
@@ -223,25 +223,18 @@ ext2t_job_main(void *p)
 	struct ext2t_job *job = p;
 
 	job->result = job->fn(job->arg);
-	job->done = true;
+	job->alive = 0;
 	return 0;
 }
 
 int
 ext2t_run(int (*fn)(void *), void *arg)
 {
-	struct ext2t_job job = { .fn = fn, .arg = arg };
+	struct ext2t_job job = { .fn = fn, .arg = arg, .alive = 1 };
 	struct task *t;
 
 	ck_assert_int_eq(kthread_create(&t, ext2t_job_main, &job, "ext2t"), 0);
-	while (!job.done) {
-		unsigned long s = arch_intr_save();
-
-		if (!sched_need_resched())
-			arch_idle(ktimer_next_ns());
-		arch_intr_restore(s);
-		schedule();
-	}
+	fake_idle_until(&job.alive);
 	kthread_join(t);
 	return job.result;
 }
@@ -261,6 +254,15 @@ void
 ext2t_disk_close(struct block_device *bdev)
 {
 	fake_disk_close(bdev);
+}
+
+void
+ext2t_run_on(const char *image, bool ro, int (*fn)(void *), void *arg)
+{
+	struct block_device *b = ext2t_disk(image, ro);
+
+	ck_assert_int_eq(ext2t_run(fn, arg), 0);
+	ext2t_disk_close(b);
 }
 
 /* ---- in a kernel thread ---- */
@@ -355,6 +357,33 @@ int
 ext2t_lstat(const char *path, struct kstat *st)
 {
 	return vfs_stat(NULL, path, KAT_SYMLINK_NOFOLLOW, st);
+}
+
+struct kstat
+ext2t_lstat_ok(const char *path)
+{
+	struct kstat st;
+
+	ck_assert_msg(ext2t_lstat(path, &st) == 0, "stat %s", path);
+	return st;
+}
+
+uint64_t
+ext2t_free_blocks(void)
+{
+	struct kstatfs st;
+
+	KOK(vfs_statfs(NULL, "/mnt", &st));
+	return st.f_bfree;
+}
+
+uint64_t
+ext2t_free_inodes(void)
+{
+	struct kstatfs st;
+
+	KOK(vfs_statfs(NULL, "/mnt", &st));
+	return st.f_ffree;
 }
 
 /* ---- comparing trees ---- */
@@ -465,6 +494,8 @@ ext2t_compare_attrs(const struct stat *h, const struct kstat *k,
 	ck_assert_msg(h->st_mtim.tv_sec == k->st_mtim.tv_sec,
 		      "mtime of %s: %ld vs %lld", kpath,
 		      (long)h->st_mtim.tv_sec, (long long)k->st_mtim.tv_sec);
+	ck_assert_msg(h->st_ctim.tv_sec == k->st_ctim.tv_sec,
+		      "ctime of %s", kpath);
 	if (S_ISCHR(h->st_mode) || S_ISBLK(h->st_mode))
 		ck_assert_msg(KMKDEV(major(h->st_rdev), minor(h->st_rdev)) ==
 			      k->st_rdev, "rdev of %s", kpath);

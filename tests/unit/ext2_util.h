@@ -15,6 +15,10 @@ struct block_device;
 struct file;
 struct kstat;
 
+/* Assert a kernel call returned 0, or the given -errno. */
+#define KOK(e)		ck_assert_int_eq((e), 0)
+#define KERR(e, err)	ck_assert_int_eq((e), -(err))
+
 /* ---- host side ---- */
 
 /* The test case's temporary directory (an unchecked fixture makes it in
@@ -52,6 +56,10 @@ int ext2t_run(int (*fn)(void *), void *arg);
 struct block_device *ext2t_disk(const char *img, bool ro);
 void ext2t_disk_close(struct block_device *bdev);
 
+/* Open image as the disk, run fn(arg) in a kernel thread (it must
+ * return 0), close the disk. */
+void ext2t_run_on(const char *image, bool ro, int (*fn)(void *), void *arg);
+
 /* ---- in a kernel thread ---- */
 
 /* Mount "ubda" as ext2 on /mnt (tmpfs root made on first use). */
@@ -66,10 +74,16 @@ long ext2t_read(const char *path, void *buf, size_t len, uint64_t off);
 long ext2t_count_dir(const char *path);
 /* stat without following a final symlink. */
 int ext2t_lstat(const char *path, struct kstat *st);
+/* ext2t_lstat that must succeed. */
+struct kstat ext2t_lstat_ok(const char *path);
+/* statfs of /mnt: free blocks and free inodes. */
+uint64_t ext2t_free_blocks(void);
+uint64_t ext2t_free_inodes(void);
 /*
  * Compare the host tree at host with the kernel tree at kpath: names,
  * types, sizes, link counts, file contents and link targets, and with
- * attrs also permissions, owners, mtime and device numbers.  Fails the
+ * attrs also permissions, owners, mtime, ctime (seconds) and device
+ * numbers.  Fails the
  * test at the first difference.
  */
 void ext2t_compare_tree(const char *host, const char *kpath, bool attrs);
