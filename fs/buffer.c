@@ -16,8 +16,13 @@
  * still in flight.  This file sits on the block layer (drivers/blk.h) and
  * the allocators; filesystems and fs/writeback.c call it.
  *
+ * A buffer whose block is freed is forgotten (buffer_forget): unhashed
+ * with its dirty data once no write-back is in flight, so no stale copy
+ * can overwrite the block after it is reused.
+ *
  * Locking: hash, lists, counts and buffer state with interrupts disabled
- * (never allocating meanwhile); buf_sync_lock (a mutex) around write-back.
+ * (never allocating meanwhile); buf_sync_lock (a mutex) around write-back
+ * and forgetting.
  */
 #include "arch-host/arch.h"
 #include "core/errno.h"
@@ -543,6 +548,26 @@ buffer_sync_dev(struct block_device *bdev, uint64_t older_than_ns)
 }
 
 /* ---- forgetting and reclaim ---- */
+
+/*
+ * Drop b, whose block was freed, from the cache, dirty or not, and the
+ * caller's reference to it (the last put frees it).  A write-back batch
+ * may be writing b's old contents: taking buf_sync_lock waits for it, so
+ * nothing of b reaches the disk after this returns.  Sleeps; takes
+ * buf_sync_lock.
+ */
+void
+buffer_forget(struct buffer *b)
+{
+	unsigned long s;
+
+	mutex_lock(&buf_sync_lock);
+	s = arch_intr_save();
+	buf_unhash(b);
+	arch_intr_restore(s);
+	mutex_unlock(&buf_sync_lock);
+	buffer_put(b);
+}
 
 /* Drop all buffers of bdev, dirty or not; used ones go at their last
  * put.  Any context. */

@@ -63,6 +63,11 @@ int buffer_write_sync(struct buffer *b);
  * one plug before waiting.  Buffers that fail stay dirty.  Returns the
  * first error.  Sleeps. */
 int buffer_sync_dev(struct block_device *bdev, uint64_t older_than_ns);
+/* The referenced buffer's block was freed: drop the buffer from the cache
+ * with its dirty data, so it can never land on the block after the block
+ * is reused (as file data written around the cache, say), and drop the
+ * caller's reference.  Waits for a write-back in flight.  Sleeps. */
+void buffer_forget(struct buffer *b);
 /* Drop every cached buffer of bdev (at unmount, after a sync): dirty
  * data is lost; referenced buffers are freed by their last put. */
 void buffer_forget_dev(struct block_device *bdev);

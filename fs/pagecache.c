@@ -439,23 +439,69 @@ pc_balance(struct inode *inode, bool *waited)
 	}
 }
 
-/* Copy n bytes into the page at pos (within one page), grow the file to
- * cover them and dirty the page. */
+/* The page for a write of n bytes at pos (within one page), referenced:
+ * read first unless the write covers what it holds.  *zeroed if this
+ * call made it from zeros instead. */
 static int
-pc_write_page(struct inode *inode, const void *src, size_t n, uint64_t pos)
+pc_get_for_write(struct inode *inode, uint64_t pos, size_t n,
+		 struct page **out, bool *zeroed)
 {
-	bool fill = pc_needs_read(inode, pos, n);
-	struct page *p;
+	bool fill = pc_needs_read(inode, pos, n), created = false;
 	int err;
 
-	err = pagecache_get(inode, pos >> PAGE_SHIFT, fill, &p);
+	err = pc_get(inode, pos >> PAGE_SHIFT, fill, out, &created);
 	if (err == -ENOMEM && pc_backed(inode)) {
 		/* Our own dirty pages may be what fills memory. */
 		pagecache_writeback(inode, 0);
-		err = pagecache_get(inode, pos >> PAGE_SHIFT, fill, &p);
+		err = pc_get(inode, pos >> PAGE_SHIFT, fill, out, &created);
 	}
+	*zeroed = err == 0 && created && !fill;
+	return err;
+}
+
+/* Nothing was copied into p after all: a page made from zeros for a write
+ * that covered the file's data there is not that data, so drop it. */
+static void
+pc_write_failed(struct page *p, bool zeroed)
+{
+	unsigned long s;
+	bool last = false;
+
+	if (zeroed) {
+		s = arch_intr_save();
+		if ((p->flags & (PG_CACHE | PG_DIRTY)) == PG_CACHE)
+			last = pc_remove(p);
+		arch_intr_restore(s);
+		KASSERT(!last);		/* we hold a reference */
+	}
+	pagecache_put(p);
+}
+
+/*
+ * Copy n bytes into the page at pos (within one page), grow the file to
+ * cover them and dirty the page.  The filesystem prepares the blocks with
+ * the page held: read after the blocks were allocated (or evicted and
+ * read again before the copy), the page would show what the new blocks
+ * held before.
+ */
+static int
+pc_write_page(struct inode *inode, const void *src, size_t n, uint64_t pos)
+{
+	const struct page_cache_ops *ops = inode->pcops;
+	struct page *p;
+	bool zeroed;
+	int err;
+
+	err = pc_get_for_write(inode, pos, n, &p, &zeroed);
 	if (err)
 		return err;
+	if (ops != NULL && ops->prepare_write != NULL) {
+		err = ops->prepare_write(inode, pos, n);
+		if (err) {
+			pc_write_failed(p, zeroed);
+			return err;
+		}
+	}
 	memcpy((char *)page_address(p) + (pos & ~PAGE_MASK), src, n);
 	/* The size first: a write-back of the page must see all of it. */
 	if (pos + n > inode->size)
@@ -465,8 +511,10 @@ pc_write_page(struct inode *inode, const void *src, size_t n, uint64_t pos)
 	return 0;
 }
 
-/* Copy len bytes from buf into the file at pos, growing inode->size.
- * Bytes written or -errno.  Sleeps; the caller holds inode->lock. */
+/* Copy len bytes from buf into the file at pos, growing inode->size,
+ * each page after prepare_write.  Bytes written, or -errno if none (a
+ * page that cannot be prepared ends the write short).  Sleeps; the caller
+ * holds inode->lock. */
 long
 pagecache_write(struct inode *inode, const void *buf, size_t len,
 		uint64_t pos)

@@ -61,9 +61,11 @@ long pagecache_read(struct inode *inode, void *buf, size_t len,
  * Generic file write: copy into the cache, marking pages dirty and growing
  * inode->size; the caller holds inode->lock and then updates the times and
  * marks the inode dirty.  Partly written pages are read first unless they
- * lie past the end of the file.  Waits (writes back) when dirty pages pass
- * pagecache_dirty_limit().  Bytes written, or -errno if none (-EFBIG at
- * PAGECACHE_MAX_BYTES).
+ * lie past the end of the file; then page_cache_ops.prepare_write (if
+ * any) makes the blocks behind each page before its data is copied, and
+ * its error (-ENOSPC) ends the write short.  Waits (writes back) when dirty
+ * pages pass pagecache_dirty_limit().  Bytes written, or -errno if none
+ * (-EFBIG at PAGECACHE_MAX_BYTES).
  */
 long pagecache_write(struct inode *inode, const void *buf, size_t len,
 		     uint64_t pos);

@@ -177,9 +177,24 @@ struct inode_ops {
 struct page_cache_ops {
 	/* Fill page with the file's data at page index (zeros for holes). */
 	int (*readpage)(struct inode *inode, uint64_t index, void *page);
-	/* Write page index back to disk (allocating blocks as needed). */
+	/*
+	 * Write page index back to disk (blocks prepare_write made; holes
+	 * it did not fill are allocated here as needed).
+	 */
 	int (*writepage)(struct inode *inode, uint64_t index, const void *page,
 			 size_t len);
+	/*
+	 * Before data is copied into [pos, pos+len): make sure the blocks
+	 * behind it exist (allocate them), so a full disk is -ENOSPC now.
+	 * Called with inode->lock held.  NULL: nothing to prepare.
+	 * pagecache_write calls it once per page: the range lies within
+	 * one page, which is cached and referenced meanwhile (read first
+	 * unless the write covers what it holds), and inode->size is still
+	 * the size before the copy.  On failure nothing is copied and the
+	 * file must be as it was: no block past inode->size, and what a
+	 * new block inside it reads is what the hole there read (zeros).
+	 */
+	int (*prepare_write)(struct inode *inode, uint64_t pos, size_t len);
 };
 
 /* Open-file operations; defaults (generic_*) serve regular files. */

@@ -10,7 +10,6 @@
  * free blocks are kept for the reserved user and group and for root.
  */
 #include "core/errno.h"
-#include "core/printk.h"
 #include "core/string.h"
 #include "drivers/blk.h"
 #include "fs/buffer.h"
@@ -295,16 +294,13 @@ ext2_free_blocks(struct super_block *sb, uint64_t ino, uint32_t start,
 	return err;
 }
 
-/* Write blk's buffer now if it is dirty, so it cannot land later. */
+/* Drop blk's cached buffer, dirty or not, before blk is freed.  Sleeps. */
 void
 ext2_forget_block(struct super_block *sb, uint32_t blk)
 {
 	struct buffer *b;
 
-	if (buffer_get(sb->bdev, blk, sb->block_size, &b) != 0)
-		return;
-	if (b->dirty && buffer_write_sync(b) != 0)
-		pr_warn("ext2 (%s): cannot write freed block %u\n",
-			sb->bdev->name, blk);
-	buffer_put(b);
+	/* -ENOMEM: blk was not cached, so there is nothing to drop. */
+	if (buffer_get(sb->bdev, blk, sb->block_size, &b) == 0)
+		buffer_forget(b);
 }

@@ -65,12 +65,16 @@ ext2_max_size(const struct ext2_sb_info *sbi)
 	return MIN(tree, data) << sbi->block_bits;
 }
 
-/* Free the n blocks of an allocation that could not complete. */
+/* Free the n blocks of an allocation that could not complete; the first
+ * nbuf were set up as indirect blocks: drop their dirty buffers first. */
 static void
-ext2_undo_alloc(struct inode *inode, const uint32_t *blks, int n)
+ext2_undo_alloc(struct inode *inode, const uint32_t *blks, int n, int nbuf)
 {
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		if (i < nbuf)
+			ext2_forget_block(inode->sb, blks[i]);
 		ext2_free_blocks(inode->sb, inode->ino, blks[i], 1);
+	}
 }
 
 /* Zero new indirect block blk and point its entry idx at child. */
@@ -99,7 +103,7 @@ ext2_alloc_chain(struct inode *inode, uint32_t goal, uint32_t *blks, int n)
 		int err = ext2_new_block(inode, goal, &blks[i]);
 
 		if (err != 0) {
-			ext2_undo_alloc(inode, blks, i);
+			ext2_undo_alloc(inode, blks, i, 0);
 			return err;
 		}
 		goal = blks[i] + 1;
@@ -118,7 +122,7 @@ ext2_grow_path(struct inode *inode, struct buffer *parent, uint32_t *slot,
 	struct ext2_sb_info *sbi = EXT2_SB(inode->sb);
 	struct ext2_inode_info *ei = EXT2_I(inode);
 	uint32_t blks[EXT2_MAX_DEPTH];
-	int n = depth - level, err;
+	int n = depth - level, err, i;
 	uint64_t units = (uint64_t)n * ext2_sectors_per_block(sbi);
 
 	if (inode->blocks + units > 0xffffffffULL)
@@ -127,11 +131,11 @@ ext2_grow_path(struct inode *inode, struct buffer *parent, uint32_t *slot,
 			       blks, n);
 	if (err != 0)
 		return err;
-	for (int i = 0; i + 1 < n && err == 0; i++)
+	for (i = 0; i + 1 < n && err == 0; i++)
 		err = ext2_init_indirect(inode->sb, blks[i],
 					 off[level + 1 + i], blks[i + 1]);
 	if (err != 0) {
-		ext2_undo_alloc(inode, blks, n);
+		ext2_undo_alloc(inode, blks, n, i - 1);
 		return err;
 	}
 	*slot = ext2_cpu32(blks[0]);

@@ -395,8 +395,9 @@ int ext2_new_block(struct inode *inode, uint32_t goal, uint32_t *out);
  * already: reported). */
 int ext2_free_blocks(struct super_block *sb, uint64_t ino, uint32_t start,
 		     uint32_t count);
-/* Write a block's cached buffer if it is dirty, before the block is freed
- * and may become file data written around the buffer cache. */
+/* Drop a block's cached buffer with any dirty data (buffer_forget) before
+ * the block is freed and may become file data written around the buffer
+ * cache.  For blocks whose buffer the caller does not hold. */
 void ext2_forget_block(struct super_block *sb, uint32_t blk);
 
 /* ---- ialloc.c ---- */

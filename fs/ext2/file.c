@@ -1,23 +1,42 @@
 /*
- * ext2 regular file data: the page cache's readpage and writepage, which
- * map the blocks of one page (one to four blocks) through bmap.c and move
- * them with synchronous block I/O, a run of consecutive disk blocks at a
- * time.  Reads and writes themselves are the VFS's generic ones
- * (generic_file_ops) on top of the page cache.
+ * ext2 regular file data: the page cache's readpage, prepare_write and
+ * writepage, which map the blocks of one page (one to four blocks)
+ * through bmap.c and move them with synchronous block I/O, a run of
+ * consecutive disk blocks at a time.  Reads and writes themselves are the
+ * VFS's generic ones (generic_file_ops) on top of the page cache.
  *
- * Holes read as zeros.  A block of a dirty page that is still a hole and
- * holds only zeros stays a hole, so a sparse write allocates only the
- * blocks it wrote; blocks past the file size are never written.  A write
- * holds map_lock across mapping and I/O, so a truncation cannot free a
- * block between the two.
+ * A write(2) allocates the blocks it writes in prepare_write, before its
+ * data is copied, in the writer's task: a full disk is -ENOSPC (or a
+ * short write) at once, and the writer's credentials decide whether the
+ * reserved blocks may be used.  If a page cannot be prepared, what was
+ * allocated for it is undone: blocks past the end of the file are freed
+ * (e2fsck allows none) and blocks inside it, which were holes, are zeroed
+ * on disk, so they read as the holes did.
+ *
+ * Holes read as zeros.  A block of a dirty page that is still a hole
+ * (the page was only zeroed, by a truncation) and holds only zeros stays
+ * a hole; one that holds data is allocated by writepage.  Blocks past the
+ * file size are never written.  Write-back holds map_lock across mapping
+ * and I/O, so a truncation cannot free a block between the two.
  */
 #include "core/errno.h"
 #include "core/page.h"
+#include "core/printk.h"
 #include "core/string.h"
 #include "drivers/blk.h"
 #include "fs/ext2/ext2.h"
 
 #define EXT2_MAX_PAGE_BLOCKS	(PAGE_SIZE >> EXT2_MIN_BLOCK_LOG)
+
+/* Blocks one prepare_write allocated, to undo if it fails. */
+struct ext2_fresh {
+	uint32_t inside[EXT2_MAX_PAGE_BLOCKS];	/* were holes in the file */
+	uint32_t ninside;
+	bool past;			/* some lie past its end */
+};
+
+/* Written over a new block inside the file when its write fails. */
+static uint8_t ext2_zeros[1U << EXT2_MAX_BLOCK_LOG];
 
 /* Read or write blocks [i, j) of a page mapped to consecutive pblk[]. */
 static int
@@ -90,7 +109,9 @@ ext2_zero_block(const uint8_t *p, uint32_t len)
 	return true;
 }
 
-/* Map the first n blocks of page index for writing; map_lock held. */
+/* Map the first n blocks of page index for writing; map_lock held.  The
+ * writer's prepare_write allocated its blocks; a hole left holding data
+ * is allocated here. */
 static int
 ext2_map_for_write(struct inode *inode, uint64_t index, const void *page,
 		   uint32_t n, uint32_t *pblk)
@@ -140,7 +161,79 @@ out_unlock:
 	return err;
 }
 
+/* Allocate the holes among blocks [first, end) of inode into *fresh;
+ * map_lock held.  Stops at the first error. */
+static int
+ext2_alloc_range(struct inode *inode, uint64_t first, uint64_t end,
+		 struct ext2_fresh *fresh)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(inode->sb);
+	uint32_t pblk;
+	int err = 0;
+
+	for (uint64_t lblk = first; lblk < end && err == 0; lblk++) {
+		err = ext2_bmap_locked(inode, lblk, false, &pblk);
+		if (err != 0 || pblk != 0)
+			continue;
+		err = ext2_bmap_locked(inode, lblk, true, &pblk);
+		if (err != 0)
+			continue;
+		if ((lblk << sbi->block_bits) < inode->size)
+			fresh->inside[fresh->ninside++] = pblk;
+		else
+			fresh->past = true;
+	}
+	return err;
+}
+
+/* A prepare_write failed: zero its new blocks inside the file, free
+ * those past the end (with the indirect blocks left empty). */
+static void
+ext2_undo_prepare(struct inode *inode, const struct ext2_fresh *fresh)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(inode->sb);
+	int err;
+
+	for (uint32_t i = 0; i < fresh->ninside; i++) {
+		err = ext2_page_io(sbi, BIO_WRITE, &fresh->inside[i], 0, 1,
+				   ext2_zeros);
+		if (err != 0)
+			pr_warn("ext2 (%s): cannot zero block %u: %d\n",
+				inode->sb->bdev->name, fresh->inside[i], err);
+	}
+	if (fresh->past)
+		ext2_truncate_blocks(inode, inode->size);
+}
+
+/*
+ * page_cache_ops.prepare_write: allocate the blocks under [pos, pos+len)
+ * (within one page) that are holes, for the current task (its right to
+ * the reserved blocks).  0, or -ENOSPC, -EFBIG, -EIO, -EROFS with the
+ * file as it was.  inode->lock held.
+ */
+static int
+ext2_prepare_write(struct inode *inode, uint64_t pos, size_t len)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(inode->sb);
+	struct ext2_inode_info *ei = EXT2_I(inode);
+	uint64_t first = pos >> sbi->block_bits;
+	uint64_t end = (pos + len + sbi->block_size - 1) >> sbi->block_bits;
+	struct ext2_fresh fresh = { .ninside = 0, .past = false };
+	int err;
+
+	if (inode->sb->readonly)
+		return -EROFS;
+	KASSERT(end - first <= EXT2_MAX_PAGE_BLOCKS);
+	mutex_lock(&ei->map_lock);
+	err = ext2_alloc_range(inode, first, end, &fresh);
+	mutex_unlock(&ei->map_lock);
+	if (err != 0)
+		ext2_undo_prepare(inode, &fresh);
+	return err;
+}
+
 const struct page_cache_ops ext2_pcops = {
 	.readpage = ext2_readpage,
 	.writepage = ext2_writepage,
+	.prepare_write = ext2_prepare_write,
 };

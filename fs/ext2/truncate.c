@@ -7,9 +7,10 @@
  * entirely past it is freed whole, the one that straddles it partially.
  * Freed blocks are collected into runs of consecutive numbers so the
  * bitmaps are updated a run at a time.  Blocks that were metadata in the
- * buffer cache (indirect blocks, directory and symlink blocks) are
- * written if dirty before they go, so a stale buffer can never land on a
- * block that was reused as file data.
+ * buffer cache (indirect blocks, directory and symlink blocks, extended
+ * attribute blocks) have their buffers forgotten, dirty or not, before
+ * they go (buffer_forget), so a stale buffer can never land on a block
+ * that was reused as file data.
  */
 #include "core/errno.h"
 #include "core/page.h"
@@ -121,9 +122,11 @@ ext2_free_indirect(struct ext2_freer *f, uint32_t b, unsigned int depth,
 		ext2_all_zero(bh->data, EXT2_SB(sb)->addr_per_block);
 	if (changed && !empty)
 		buffer_mark_dirty(bh);
-	if (empty && bh->dirty)
-		buffer_write_sync(bh);
-	buffer_put(bh);
+	/* b is about to be freed: its buffer must not outlive that. */
+	if (empty)
+		buffer_forget(bh);
+	else
+		buffer_put(bh);
 	return empty;
 }
 
@@ -268,11 +271,12 @@ ext2_xattr_release(struct inode *inode)
 		buffer_mark_dirty(bh);
 	}
 	mutex_unlock(&sbi->alloc_lock);
-	if (refs <= 1 && bh->dirty)
-		buffer_write_sync(bh);
-	buffer_put(bh);
-	if (refs <= 1)
+	if (refs <= 1) {
+		buffer_forget(bh);
 		ext2_free_blocks(inode->sb, inode->ino, b, 1);
+	} else {
+		buffer_put(bh);
+	}
 	inode->blocks -= ext2_sectors_per_block(sbi);
 	ei->file_acl = 0;
 	inode_mark_dirty(inode);

@@ -334,6 +334,60 @@ START_TEST(test_ext2_truncate_frees_blocks)
 }
 END_TEST
 
+/* ---- freed metadata blocks ---- */
+
+/*
+ * Indirect and directory blocks freed while their buffers are dirty are
+ * reused at once as file data, which is written around the buffer cache:
+ * the stale buffers must be dropped, never written over the data.
+ */
+static int
+scen_reuse_metadata(void *arg)
+{
+	static uint8_t buf[65536], back[65536];
+	static const uint64_t offs[] = { 12 << 10, 300 << 10, 600 << 10 };
+	char path[96];
+	uint64_t free0;
+
+	(void)arg;
+	KOK(ext2t_mount(0));
+	KOK(vfs_mkdir(NULL, "/mnt/d", 0755));
+	KOK(vfs_sync());
+	free0 = ext2t_free_blocks();
+	for (int i = 0; i < 3; i++)
+		KOK(ext2t_write("/mnt/ind", "x", 1, offs[i]));
+	for (int i = 0; i < 100; i++) {
+		snprintf(path, sizeof(path), "/mnt/d/%060d", i);
+		KOK(ext2t_write(path, "", 0, 0));
+	}
+	ck_assert_uint_ge(free0 - ext2t_free_blocks(), 12);
+	for (int i = 0; i < 100; i++) {
+		snprintf(path, sizeof(path), "/mnt/d/%060d", i);
+		KOK(vfs_unlink(NULL, path));
+	}
+	KOK(vfs_rmdir(NULL, "/mnt/d"));
+	KOK(vfs_unlink(NULL, "/mnt/ind"));
+	ck_assert_uint_eq(ext2t_free_blocks(), free0 + 1);
+	ext2t_pattern(buf, sizeof(buf), 11, 0);
+	KOK(ext2t_write("/mnt/data", buf, sizeof(buf), 0));
+	KOK(vfs_sync());
+	KOK(ext2t_umount());
+	KOK(ext2t_mount(0));
+	ck_assert_int_eq(ext2t_read("/mnt/data", back, sizeof(back), 0),
+			 (long)sizeof(back));
+	ck_assert(memcmp(back, buf, sizeof(buf)) == 0);
+	KOK(ext2t_umount());
+	return 0;
+}
+
+START_TEST(test_ext2_freed_metadata_never_lands_on_data)
+{
+	img = ext2t_mkfs("reuse.img", "-b 1024", 8192);
+	ext2t_run_on(img, false, scen_reuse_metadata, NULL);
+	ext2t_fsck_clean(img);
+}
+END_TEST
+
 /* ---- read-only mounts ---- */
 
 static int
@@ -596,6 +650,7 @@ ops_tcase(void)
 	tcase_add_test(tc, test_ext2_sparse_large_file);
 	tcase_add_test(tc, test_ext2_large_file_rev0);
 	tcase_add_test(tc, test_ext2_truncate_frees_blocks);
+	tcase_add_test(tc, test_ext2_freed_metadata_never_lands_on_data);
 	tcase_add_test(tc, test_ext2_readonly_mount_refuses_writes);
 	tcase_add_test(tc, test_ext2_timestamps_and_dtime);
 	tcase_add_test(tc, test_ext2_allocation_near_parent);

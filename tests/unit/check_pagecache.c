@@ -162,6 +162,27 @@ static const struct page_cache_ops mem_pcops = {
 	.writepage = mem_writepage,
 };
 
+/* On the disk, with blocks to prepare: -ENOSPC for any range reaching
+ * past prep_limit.  Records the reads done by the time of each call. */
+static uint64_t prep_limit;
+static int nr_prepare, prep_reads_seen;
+
+static int
+prep_prepare_write(struct inode *inode, uint64_t pos, size_t len)
+{
+	(void)inode;
+	nr_prepare++;
+	prep_reads_seen = nr_readpage;
+	ck_assert_uint_le((pos & (PAGE_SIZE - 1)) + len, PAGE_SIZE);
+	return pos + len > prep_limit ? -ENOSPC : 0;
+}
+
+static const struct page_cache_ops prep_pcops = {
+	.readpage = disk_readpage,
+	.writepage = disk_writepage,
+	.prepare_write = prep_prepare_write,
+};
+
 /* tmpfs-like: no writepage, pages stay dirty. */
 static const struct page_cache_ops nowb_pcops = {
 	.readpage = mem_readpage,
@@ -372,6 +393,8 @@ setup(void)
 	sb_setup(&sb, bdev);
 	nr_readpage = nr_writepage = nr_written = 0;
 	nr_write_inode = nr_sync_fs = 0;
+	nr_prepare = prep_reads_seen = 0;
+	prep_limit = UINT64_MAX;
 	fail_readpage = fail_writepage = fail_write_inode = false;
 	readpage_delay_ms = writepage_delay_ms = 0;
 }
@@ -600,6 +623,57 @@ body_partial_write(long unused)
 START_TEST(test_pagecache_partial_write_reads_page_first)
 {
 	run_body(body_partial_write);
+}
+END_TEST
+
+/* A page that cannot be prepared ends the write short; nothing of it is
+ * copied, and a page made from zeros for it is not left behind. */
+static void
+body_prepare_fails(long unused)
+{
+	char *buf = malloc(4 * PAGE_SIZE), *back = malloc(PAGE_SIZE);
+	struct inode *inode = make_inode(&sb, &prep_pcops, 0, 0);
+	struct inode *old = make_inode(&sb, &prep_pcops, 16 * PAGE_SIZE,
+				       8 * PAGE_SIZE);
+
+	(void)unused;
+	pattern(buf, 4 * PAGE_SIZE, 7);
+	prep_limit = 2 * PAGE_SIZE + 100;
+	ck_assert_int_eq(locked_write(inode, buf, 4 * PAGE_SIZE, 0),
+			 (long)(2 * PAGE_SIZE));
+	ck_assert_int_eq(nr_prepare, 3);
+	ck_assert_uint_eq(inode->size, 2 * PAGE_SIZE);
+	ck_assert_uint_eq(inode->nr_pages, 2);		/* page 2 dropped */
+	ck_assert_uint_eq(inode->nr_dirty, 2);
+	ck_assert_int_eq(locked_write(inode, buf, 1, 3 * PAGE_SIZE), -ENOSPC);
+	ck_assert_uint_eq(inode->size, 2 * PAGE_SIZE);
+	ck_assert_int_eq(locked_write(inode, "x", 1, 5), 1);
+	/* Whole pages of a file on disk: zeroed, not read, then failed. */
+	host_write(16 * PAGE_SIZE, buf, 4 * PAGE_SIZE);
+	prep_limit = 0;
+	ck_assert_int_eq(locked_write(old, buf + PAGE_SIZE, PAGE_SIZE, 0),
+			 -ENOSPC);
+	ck_assert_int_eq(nr_readpage, 0);
+	ck_assert_uint_eq(old->nr_pages, 0);
+	ck_assert_int_eq(pagecache_read(old, back, PAGE_SIZE, 0),
+			 (long)PAGE_SIZE);
+	ck_assert_mem_eq(back, buf, PAGE_SIZE);		/* the disk's data */
+	/* A partial write reads the page before preparing its blocks. */
+	prep_limit = UINT64_MAX;
+	ck_assert_int_eq(locked_write(old, "abc", 3, 2 * PAGE_SIZE + 9), 3);
+	ck_assert_int_eq(nr_readpage, 2);
+	ck_assert_int_eq(prep_reads_seen, 2);
+	ck_assert_int_eq(locked_writeback(inode, 0), 0);
+	buf[5] = 'x';
+	host_read(0, back, PAGE_SIZE);
+	ck_assert_mem_eq(back, buf, PAGE_SIZE);
+	free(buf);
+	free(back);
+}
+
+START_TEST(test_pagecache_failed_prepare_ends_write_short)
+{
+	run_body(body_prepare_fails);
 }
 END_TEST
 
@@ -1306,6 +1380,52 @@ START_TEST(test_buffer_forget_drops_everything)
 }
 END_TEST
 
+/* A freed block's buffer: its dirty data never reaches the disk, and the
+ * block is read afresh next time. */
+static void
+body_buffer_forget_one(long unused)
+{
+	uint64_t reads, writes = stats().ios[1];
+	struct buffer *a, *b, *other;
+	char old[1024];
+
+	(void)unused;
+	host_read(80 * 1024, old, sizeof(old));
+	ck_assert_int_eq(buffer_read(bdev, 80, 1024, &a), 0);
+	ck_assert_int_eq(buffer_read(bdev, 80, 1024, &other), 0);
+	ck_assert_ptr_eq(a, other);
+	ck_assert_int_eq(buffer_get(bdev, 81, 1024, &b), 0);
+	pattern(a->data, 1024, 19);
+	buffer_mark_dirty(a);
+	buffer_mark_dirty(b);
+	buffer_forget(a);
+	ck_assert(!other->dirty);
+	ck_assert_uint_eq(buffer_nr_bytes(), 1024);
+	/* The other holder's changes stay out of the cache too. */
+	buffer_mark_dirty(other);
+	ck_assert(!other->dirty);
+	buffer_put(other);			/* the last: freed */
+	ck_assert_int_eq(buffer_sync_dev(bdev, 0), 0);
+	ck_assert_uint_eq(stats().ios[1], writes + 1);	/* 81 alone */
+	ck_assert(!host_has(80 * 1024, 1024, 19));
+	reads = stats().ios[0];
+	ck_assert_int_eq(buffer_read(bdev, 80, 1024, &a), 0);
+	ck_assert_uint_eq(stats().ios[0], reads + 1);	/* a miss */
+	ck_assert_mem_eq(a->data, old, sizeof(old));
+	buffer_put(a);
+	buffer_put(b);
+}
+
+START_TEST(test_buffer_forget_discards_dirty_data)
+{
+	char buf[1024];
+
+	pattern(buf, sizeof(buf), 20);
+	host_write(80 * 1024, buf, sizeof(buf));
+	run_body(body_buffer_forget_one);
+}
+END_TEST
+
 static void
 body_buffer_reclaim(long unused)
 {
@@ -1488,6 +1608,7 @@ pagecache_suite(void)
 	tcase_add_test(tc, test_pagecache_write_then_writeback_reaches_disk);
 	tcase_add_test(tc, test_pagecache_read_from_disk_limited_by_size);
 	tcase_add_test(tc, test_pagecache_partial_write_reads_page_first);
+	tcase_add_test(tc, test_pagecache_failed_prepare_ends_write_short);
 	tcase_add_test(tc, test_pagecache_truncate_zeroes_tail_on_disk);
 	tcase_add_test(tc, test_pagecache_truncate_drops_and_zeroes_cached);
 	tcase_add_test(tc, test_pagecache_sparse_offsets_above_2_40);
@@ -1510,6 +1631,7 @@ pagecache_suite(void)
 	tcase_add_test(tc, test_buffer_sync_only_old_buffers);
 	tcase_add_test(tc, test_buffer_write_error_stays_dirty);
 	tcase_add_test(tc, test_buffer_forget_drops_everything);
+	tcase_add_test(tc, test_buffer_forget_discards_dirty_data);
 	tcase_add_test(tc, test_buffer_reclaim_frees_clean_unused);
 	suite_add_tcase(s, tc);
 
