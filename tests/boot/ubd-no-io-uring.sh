@@ -7,6 +7,9 @@ strace -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
 truncate -s 1M "$WORK/disk.img"
 kernel=$VMLINUX
 VMLINUX=strace
+# LeakSanitizer cannot work under ptrace: off for ASan builds.
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+export ASAN_OPTIONS
 for err in ENOSYS EPERM; do
 	run_kernel -f -o /dev/null -e inject=io_uring_setup:error=$err \
 		"$kernel" ubd0="$WORK/disk.img"
