@@ -35,7 +35,7 @@
 #include "fs/vfs.h"
 #include "fs/writeback.h"
 
-#define PC_WB_BATCH	32		/* pages written back per round */
+#define PC_WB_BATCH	128		/* pages written back per round */
 #define PC_MAX_RW	0x7ffff000UL	/* bytes per read or write call */
 
 /* inode->pages. */
@@ -615,6 +615,30 @@ pc_end_writeback(struct page_tree *t, struct page *p, int err)
 	pagecache_put(p);
 }
 
+/* Write a sorted batch at once through writepages: the pages still in
+ * the file, all their I/O in flight together.  On error all stay dirty. */
+static int
+pc_write_many(struct inode *inode, struct page **batch, unsigned int n)
+{
+	uint64_t index[PC_WB_BATCH], size = inode->size;
+	void *addr[PC_WB_BATCH];
+	unsigned int i, m = 0;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		if (!(batch[i]->flags & PG_CACHE) ||
+		    (batch[i]->cache_index << PAGE_SHIFT) >= size)
+			continue;	/* truncated away: nothing to keep */
+		index[m] = batch[i]->cache_index;
+		addr[m++] = page_address(batch[i]);
+	}
+	err = m > 0 ? inode->pcops->writepages(inode, index, addr, m) : 0;
+	err = err < 0 ? err : 0;
+	for (i = 0; i < n; i++)
+		pc_end_writeback(inode->pages, batch[i], err);
+	return err;
+}
+
 /* Write a sorted batch; after the first error the rest stays dirty. */
 static int
 pc_write_batch(struct inode *inode, struct page **batch, unsigned int n)
@@ -622,6 +646,8 @@ pc_write_batch(struct inode *inode, struct page **batch, unsigned int n)
 	unsigned int i;
 	int err = 0;
 
+	if (inode->pcops->writepages != NULL)
+		return pc_write_many(inode, batch, n);
 	for (i = 0; i < n; i++) {
 		if (err == 0)
 			err = pc_write_one(inode, batch[i]);

@@ -72,7 +72,9 @@ long pagecache_write(struct inode *inode, const void *buf, size_t len,
 /*
  * Write inode's dirty pages back through writepage, in index order, with
  * the length of valid data in the last page (only those dirty for at least
- * older_than_ns when that is not 0).  Pages whose write fails stay dirty;
+ * older_than_ns when that is not 0); through writepages, if the
+ * filesystem has it, a batch of pages (up to 512 KiB) per call.  Pages
+ * whose write fails stay dirty (with writepages, the whole batch);
  * stops at the first error and returns it.  With older_than_ns 0 (sync,
  * fsync) it also waits for pages another caller is writing meanwhile and
  * returns their error if they fail.  0 at once for a file without

@@ -184,6 +184,14 @@ struct page_cache_ops {
 	int (*writepage)(struct inode *inode, uint64_t index, const void *page,
 			 size_t len);
 	/*
+	 * Optional: write back the n pages page[i] at index[i] (ascending)
+	 * together, submitting all their I/O before waiting once; the bytes
+	 * past inode->size are not written.  0, or the first -errno: then
+	 * all n pages stay dirty.  NULL: writepage, page by page.
+	 */
+	int (*writepages)(struct inode *inode, const uint64_t *index,
+			  void *const *page, unsigned int n);
+	/*
 	 * Before data is copied into [pos, pos+len): make sure the blocks
 	 * behind it exist (allocate them), so a full disk is -ENOSPC now.
 	 * Called with inode->lock held.  NULL: nothing to prepare.

@@ -1,9 +1,13 @@
 /*
- * ext2 regular file data: the page cache's readpage, prepare_write and
- * writepage, which map the blocks of one page (one to four blocks)
- * through bmap.c and move them with synchronous block I/O, a run of
- * consecutive disk blocks at a time.  Reads and writes themselves are the
- * VFS's generic ones (generic_file_ops) on top of the page cache.
+ * ext2 regular file data: the page cache's readpage, prepare_write,
+ * writepage and writepages, which map the blocks of a page (one to four
+ * blocks) through bmap.c and move them with block I/O, a run of
+ * consecutive disk blocks at a time.  writepages, the write-back of a
+ * batch of pages, builds its bios over the runs of all of them (up to
+ * BLK_MAX_SEGMENTS blocks each) and submits them all before waiting once,
+ * so a sequential write-back goes out in large requests.  Reads and
+ * writes themselves are the VFS's generic ones (generic_file_ops) on top
+ * of the page cache.
  *
  * A write(2) allocates the blocks it writes in prepare_write, before its
  * data is copied, in the writer's task: a full disk is -ENOSPC (or a
@@ -19,10 +23,12 @@
  * file size are never written.  Write-back holds map_lock across mapping
  * and I/O, so a truncation cannot free a block between the two.
  */
+#include "arch-host/arch.h"
 #include "core/errno.h"
 #include "core/page.h"
 #include "core/printk.h"
 #include "core/string.h"
+#include "core/wait.h"
 #include "drivers/blk.h"
 #include "fs/ext2/ext2.h"
 
@@ -161,6 +167,140 @@ out_unlock:
 	return err;
 }
 
+/* A write-back of several pages: bios built over consecutive blocks,
+ * all submitted before the one wait. */
+struct ext2_wb {
+	struct ext2_sb_info *sbi;
+	struct bio *bio;		/* being filled, not yet submitted */
+	uint64_t next;			/* the sector after bio's last */
+	unsigned int pending;		/* [i] bios submitted, not ended */
+	int error;			/* [i] first error of a bio */
+	struct wait_queue wq;		/* woken when pending drops to 0 */
+};
+
+/* end_io of write-back bios; maybe in interrupt context. */
+static void
+ext2_wb_end_io(struct bio *bio)
+{
+	struct ext2_wb *wb = bio->private;
+	int status = bio->status;
+	unsigned long s;
+
+	bio_free(bio);
+	s = arch_intr_save();
+	if (wb->error == 0)
+		wb->error = status;
+	if (--wb->pending == 0)
+		wq_wake_all(&wb->wq);
+	arch_intr_restore(s);
+}
+
+/* Submit the bio being filled, if any. */
+static void
+ext2_wb_submit(struct ext2_wb *wb)
+{
+	unsigned long s;
+
+	if (wb->bio == NULL)
+		return;
+	s = arch_intr_save();
+	wb->pending++;
+	arch_intr_restore(s);
+	blk_submit(wb->bio);	/* may end at once */
+	wb->bio = NULL;
+}
+
+/* Start a new bio at sector with bsize bytes at data. */
+static int
+ext2_wb_new_bio(struct ext2_wb *wb, uint64_t sector, void *data,
+		uint32_t bsize)
+{
+	struct bio *bio;
+	int err;
+
+	ext2_wb_submit(wb);
+	err = bio_alloc(&bio, wb->sbi->sb->bdev, BIO_WRITE, sector,
+			BLK_MAX_SEGMENTS);
+	if (err != 0)
+		return err;
+	err = bio_add(bio, data, bsize);
+	if (err != 0) {
+		bio_free(bio);
+		return err;
+	}
+	bio->end_io = ext2_wb_end_io;
+	bio->private = wb;
+	wb->bio = bio;
+	return 0;
+}
+
+/* Add block pblk, data at data, to the bio being filled or a new one. */
+static int
+ext2_wb_add(struct ext2_wb *wb, uint32_t pblk, void *data)
+{
+	uint32_t bsize = wb->sbi->block_size;
+	uint64_t sector = (uint64_t)pblk << (wb->sbi->block_bits -
+					     SECTOR_SHIFT);
+	int err = 0;
+
+	if (wb->bio == NULL || sector != wb->next ||
+	    bio_add(wb->bio, data, bsize) != 0)
+		err = ext2_wb_new_bio(wb, sector, data, bsize);
+	wb->next = sector + (bsize >> SECTOR_SHIFT);
+	return err;
+}
+
+/* Map page index and queue its blocks inside the file; map_lock held. */
+static int
+ext2_wb_page(struct ext2_wb *wb, struct inode *inode, uint64_t index,
+	     void *page)
+{
+	struct ext2_sb_info *sbi = wb->sbi;
+	uint32_t pblk[EXT2_MAX_PAGE_BLOCKS];
+	uint64_t start = index * PAGE_SIZE, len;
+	uint32_t n;
+	int err;
+
+	if (start >= inode->size)
+		return 0;
+	len = MIN(PAGE_SIZE, inode->size - start);
+	n = (uint32_t)((len + sbi->block_size - 1) >> sbi->block_bits);
+	err = ext2_map_for_write(inode, index, page, n, pblk);
+	for (uint32_t i = 0; i < n && err == 0; i++)
+		if (pblk[i] != 0)
+			err = ext2_wb_add(wb, pblk[i], (uint8_t *)page +
+					  (i << sbi->block_bits));
+	return err;
+}
+
+/*
+ * page_cache_ops.writepages: map the pages and write them with bios over
+ * runs of consecutive blocks, waiting once at the end.  map_lock is held
+ * across mapping and I/O, as in writepage.
+ */
+static int
+ext2_writepages(struct inode *inode, const uint64_t *index,
+		void *const *page, unsigned int n)
+{
+	struct ext2_inode_info *ei = EXT2_I(inode);
+	struct ext2_wb wb = { .sbi = EXT2_SB(inode->sb), .bio = NULL };
+	unsigned long s;
+	int err = 0;
+
+	if (inode->sb->readonly)
+		return -EROFS;
+	wq_init(&wb.wq);
+	mutex_lock(&ei->map_lock);
+	for (unsigned int i = 0; i < n && err == 0; i++)
+		err = ext2_wb_page(&wb, inode, index[i], page[i]);
+	ext2_wb_submit(&wb);
+	s = arch_intr_save();
+	wait_event(&wb.wq, wb.pending == 0);
+	arch_intr_restore(s);
+	mutex_unlock(&ei->map_lock);
+	return err != 0 ? err : wb.error;
+}
+
 /* Allocate the holes among blocks [first, end) of inode into *fresh;
  * map_lock held.  Stops at the first error. */
 static int
@@ -235,5 +375,6 @@ ext2_prepare_write(struct inode *inode, uint64_t pos, size_t len)
 const struct page_cache_ops ext2_pcops = {
 	.readpage = ext2_readpage,
 	.writepage = ext2_writepage,
+	.writepages = ext2_writepages,
 	.prepare_write = ext2_prepare_write,
 };
