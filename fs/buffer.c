@@ -223,6 +223,7 @@ buf_fill(struct buffer *b, bool read)
 	else
 		memset(b->data, 0, b->size);
 	s = arch_intr_save();
+	b->verified = false;
 	b->busy = false;
 	if (err == 0)
 		b->uptodate = true;

@@ -27,6 +27,9 @@ struct buffer {
 	void *data;			/* [I] */
 	int refcount;			/* [i] */
 	bool uptodate;			/* [i] data is the disk's or newer */
+	bool verified;			/* the owner checked the contents;
+					 * false whenever they come from disk
+					 * (or zeros) again */
 	bool dirty;			/* [i] */
 	bool busy;			/* [i] being read: others wait */
 	uint64_t dirtied_ns;		/* [i] when it became dirty */

@@ -127,9 +127,15 @@ ext2_dir_read(struct inode *dir, uint32_t lblk, struct buffer **out)
 				  out);
 	if (err != 0)
 		return err;
+	/* Checked once per load from disk: ext2 keeps what it writes
+	 * valid, so a block only needs checking when it is read again. */
+	if ((*out)->verified)
+		return 0;
 	err = ext2_dir_check(dir, lblk, (*out)->data);
 	if (err != 0)
 		buffer_put(*out);
+	else
+		(*out)->verified = true;
 	return err;
 }
 
