@@ -152,11 +152,19 @@ fmt_stamp(char *buf, size_t size, uint64_t ts)
 			 (unsigned long)(ts % NSEC_PER_SEC / NSEC_PER_USEC));
 }
 
+static const char *console_prefix;	/* replaces the timestamp */
+
 static void
 console_line_start(uint64_t ts)
 {
 	char buf[LOG_PREFIX_MAX];
-	int n = fmt_stamp(buf, sizeof(buf) - 1, ts);
+	int n;
+
+	if (console_prefix != NULL) {
+		arch_console_write(console_prefix, strlen(console_prefix));
+		return;
+	}
+	n = fmt_stamp(buf, sizeof(buf) - 1, ts);
 
 	buf[n++] = ' ';
 	arch_console_write(buf, n);
@@ -301,6 +309,12 @@ printk_console_level(void)
 }
 
 /* Make ns of the monotonic clock the zero of later timestamps. */
+void
+printk_set_console_prefix(const char *prefix)
+{
+	console_prefix = prefix;
+}
+
 void
 printk_set_time_base(uint64_t ns)
 {

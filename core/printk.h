@@ -63,6 +63,9 @@ void printk_set_console_level(int level);
 int printk_console_level(void);
 /* Set the time origin of timestamps (nanoseconds of the monotonic clock). */
 void printk_set_time_base(uint64_t ns);
+/* Start console lines with prefix instead of the timestamp (NULL: the
+ * timestamp again); the log buffer keeps timestamps. */
+void printk_set_console_prefix(const char *prefix);
 
 /*
  * Copy the newest records of the ring buffer that fit into buf, oldest

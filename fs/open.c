@@ -267,6 +267,26 @@ open_truncate(struct file *f)
 }
 
 int
+vfs_open_path(const struct vpath *p, unsigned int flags, struct file **out)
+{
+	int err = open_flags_check(flags);
+
+	if (err == 0 && (flags & KO_CREAT))
+		err = -EINVAL;
+	if (err == 0)
+		err = open_may(p, flags, false);
+	if (err == 0)
+		err = open_file(p, flags, out);
+	if (err == 0 && (flags & KO_TRUNC) && !(flags & KO_PATH) &&
+	    KS_ISREG((*out)->inode->mode)) {
+		err = open_truncate(*out);
+		if (err != 0)
+			file_put(*out);
+	}
+	return err;
+}
+
+int
 vfs_open(const struct vpath *base, const char *path, unsigned int flags,
 	 uint32_t mode, struct file **out)
 {

@@ -355,8 +355,8 @@ vfs_truncate(const struct vpath *base, const char *path, uint64_t size)
 	return err;
 }
 
-static int
-stat_statfs(const struct vpath *p, struct kstatfs *st)
+int
+vfs_statfs_path(const struct vpath *p, struct kstatfs *st)
 {
 	struct super_block *sb = p->mnt->sb;
 	int err = 0;
@@ -385,7 +385,7 @@ vfs_statfs(const struct vpath *base, const char *path, struct kstatfs *st)
 	err = vfs_lookup(base, path, 0, &p);
 	if (err != 0)
 		return err;
-	err = stat_statfs(&p, st);
+	err = vfs_statfs_path(&p, st);
 	vpath_put(&p);
 	return err;
 }
@@ -393,5 +393,5 @@ vfs_statfs(const struct vpath *base, const char *path, struct kstatfs *st)
 int
 vfs_fstatfs(struct file *f, struct kstatfs *st)
 {
-	return stat_statfs(&f->path, st);
+	return vfs_statfs_path(&f->path, st);
 }

@@ -387,6 +387,9 @@ struct fs_struct *current_fs(void);
 /* Open path (KO_* flags; mode for KO_CREAT); *out has one reference. */
 int vfs_open(const struct vpath *base, const char *path, unsigned int flags,
 	     uint32_t mode, struct file **out);
+/* Open the file at p, which a lookup found (flags as vfs_open, no KO_CREAT). */
+int vfs_open_path(const struct vpath *p, unsigned int flags,
+		  struct file **out);
 /* Resolve path to a referenced location (at_flags as for vfs_stat). */
 int vfs_lookup(const struct vpath *base, const char *path,
 	       unsigned int at_flags, struct vpath *out);
@@ -442,6 +445,8 @@ int vfs_utimens(const struct vpath *base, const char *path,
 		const struct ktimespec ts[2], unsigned int at_flags);
 int vfs_statfs(const struct vpath *base, const char *path,
 	       struct kstatfs *st);
+/* statfs of the filesystem p is on. */
+int vfs_statfs_path(const struct vpath *p, struct kstatfs *st);
 int vfs_chdir(const char *path);
 int vfs_chroot(const char *path);
 /* Write the current directory's path into buf, NUL-terminated; returns
