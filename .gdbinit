@@ -4,11 +4,16 @@
 #
 # The kernel's interrupts are host signals: pass them to the program
 # without stopping (SIGALRM: timer; SIGIO: block I/O and console input;
-# SIGCHLD: stub processes; SIGWINCH: terminal resize; SIGUSR1: kicks).
+# SIGURG: FUSE requests; SIGPWR: shutdown asked (SIGTERM/SIGINT/SIGHUP);
+# SIGCHLD: stub processes; SIGWINCH: terminal resize; SIGUSR1: kicks;
+# SIGUSR2: wakes FUSE reader threads at unmount).
 handle SIGALRM nostop noprint pass
 handle SIGIO nostop noprint pass
 handle SIGCHLD nostop noprint pass
 handle SIGWINCH nostop noprint pass
 handle SIGUSR1 nostop noprint pass
+handle SIGUSR2 nostop noprint pass
+handle SIGURG nostop noprint pass
+handle SIGPWR nostop noprint pass
 # A kernel panic exits through arch_exit(): stop there to inspect.
 set breakpoint pending on

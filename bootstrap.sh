@@ -8,8 +8,9 @@
 set -eu
 cd "$(dirname "$0")"
 
+# fuse2fs: the baseline of make bench's FUSE rows.
 PACKAGES="build-essential autoconf automake libtool pkg-config liburing-dev
-libfuse3-dev fuse3 check musl-tools e2fsprogs busybox-static"
+libfuse3-dev fuse3 check musl-tools e2fsprogs busybox-static fuse2fs"
 
 say() {
 	printf 'bootstrap.sh: %s\n' "$*"

@@ -16,6 +16,8 @@
 __attribute__((noreturn)) void arch_exit(int status);
 /* Print the current host call stack (kernel backtrace) on the console. */
 void arch_backtrace(void);
+/* The host signal (SIGTERM, SIGINT, SIGHUP) behind IRQ_SHUTDOWN, or 0. */
+int arch_stop_signal(void);
 /* Host process id of the kernel, for log lines that name it. */
 int arch_host_pid(void);
 
@@ -126,5 +128,122 @@ void arch_ubd_kick(void);
  * (0 for a flush) or -errno.  Called from the I/O interrupt.
  */
 void arch_ubd_reap(void (*done)(void *tag, long result));
+
+/* ---- FUSE export (arch-host/fuse.c on libfuse3; fs/fuse.c serves it) ----
+ *
+ * The host's FUSE requests arrive as IRQ_FUSE.  trap_fuse() takes them
+ * with arch_fuse_fetch() and kernel threads answer each with exactly one
+ * arch_fuse_reply_*() call, which sends the answer and frees the request.
+ * Nodes are the kernel's 64-bit handles for files (ARCH_FUSE_ROOT is the
+ * root); errors are -errno.
+ */
+
+#define ARCH_FUSE_ROOT	1
+
+enum arch_fuse_op {
+	ARCH_FUSE_LOOKUP, ARCH_FUSE_FORGET, ARCH_FUSE_BATCH_FORGET,
+	ARCH_FUSE_GETATTR, ARCH_FUSE_SETATTR, ARCH_FUSE_READLINK,
+	ARCH_FUSE_MKNOD, ARCH_FUSE_MKDIR, ARCH_FUSE_UNLINK, ARCH_FUSE_RMDIR,
+	ARCH_FUSE_SYMLINK, ARCH_FUSE_RENAME, ARCH_FUSE_LINK, ARCH_FUSE_OPEN,
+	ARCH_FUSE_READ, ARCH_FUSE_WRITE, ARCH_FUSE_FLUSH, ARCH_FUSE_RELEASE,
+	ARCH_FUSE_FSYNC, ARCH_FUSE_OPENDIR, ARCH_FUSE_READDIR,
+	ARCH_FUSE_READDIRPLUS, ARCH_FUSE_RELEASEDIR, ARCH_FUSE_FSYNCDIR,
+	ARCH_FUSE_STATFS, ARCH_FUSE_ACCESS, ARCH_FUSE_CREATE,
+	ARCH_FUSE_FALLOCATE,
+	ARCH_FUSE_NR_OPS,
+};
+
+/* A file's attributes as the host sees them (times: seconds, ns). */
+struct arch_fuse_attr {
+	uint64_t ino, size, blocks;
+	uint32_t mode, nlink, uid, gid, rdev, blksize;
+	int64_t atime, mtime, ctime;
+	uint32_t atime_ns, mtime_ns, ctime_ns;
+};
+
+/* What a SETATTR changes (arch_fuse_req.flags). */
+#define ARCH_FUSE_SET_MODE	0x01
+#define ARCH_FUSE_SET_UID	0x02
+#define ARCH_FUSE_SET_GID	0x04
+#define ARCH_FUSE_SET_SIZE	0x08
+#define ARCH_FUSE_SET_ATIME	0x10	/* to attr.atime */
+#define ARCH_FUSE_SET_MTIME	0x20
+#define ARCH_FUSE_SET_ATIME_NOW	0x40
+#define ARCH_FUSE_SET_MTIME_NOW	0x80
+
+struct arch_fuse_statfs {
+	uint64_t bsize, blocks, bfree, bavail, files, ffree, namemax;
+	bool readonly;
+};
+
+struct arch_fuse_forget {
+	uint64_t node, nlookup;
+};
+
+/* One request.  Pointers stay valid until the reply. */
+struct arch_fuse_req {
+	int op;				/* ARCH_FUSE_* */
+	uint64_t node;			/* the file, or the parent directory */
+	uint64_t node2;			/* RENAME: new parent; LINK: new parent */
+	const char *name;		/* the entry in node (NUL-terminated) */
+	const char *name2;		/* RENAME: new name; SYMLINK: target */
+	uint64_t fh;			/* from OPEN, OPENDIR, CREATE */
+	uint64_t offset;		/* READ, WRITE, READDIR*, FALLOCATE */
+	uint64_t size;			/* bytes asked for, written, allocated */
+	const void *wdata;		/* WRITE: the bytes */
+	void *rbuf;			/* READ, READDIR*, READLINK: the reply */
+	size_t rbuf_size;		/* room in rbuf */
+	uint32_t mode, rdev;		/* MKNOD, MKDIR, CREATE; SETATTR mode */
+	uint32_t flags;			/* OPEN/CREATE O_*, RENAME_*, SETATTR
+					   ARCH_FUSE_SET_*, ACCESS mask, FSYNC
+					   datasync, FALLOCATE mode */
+	struct arch_fuse_attr attr;	/* SETATTR: uid, gid, size, times */
+	bool has_fh;			/* SETATTR: fh is an open file */
+	uint64_t nlookup;		/* FORGET */
+	const struct arch_fuse_forget *forgets;	/* BATCH_FORGET */
+	size_t nforgets;
+	uint32_t uid, gid, pid;		/* the caller */
+	uint32_t ngroups;		/* its supplementary groups */
+	uint32_t groups[32];
+	struct arch_fuse_req *next;	/* free for the kernel's queue */
+};
+
+/*
+ * Mount the export at dir (checked before boot) and start serving it.
+ * Returns 0, or -errno after logging why.
+ */
+int arch_fuse_mount(const char *dir);
+/* The queued requests, oldest first, linked by next; NULL if none. */
+struct arch_fuse_req *arch_fuse_fetch(void);
+/* True once the host has unmounted the export: no more requests. */
+bool arch_fuse_ended(void);
+/* Unmount the export (if still mounted) and stop its host threads. */
+void arch_fuse_unmount(void);
+/* Answer with an error (0: success without data) or nothing (FORGET). */
+void arch_fuse_reply_err(struct arch_fuse_req *r, int err);
+void arch_fuse_reply_none(struct arch_fuse_req *r);
+/* LOOKUP, MKNOD, MKDIR, SYMLINK, LINK: node (0: a cached negative). */
+void arch_fuse_reply_entry(struct arch_fuse_req *r, uint64_t node,
+			   const struct arch_fuse_attr *a);
+void arch_fuse_reply_create(struct arch_fuse_req *r, uint64_t node,
+			    const struct arch_fuse_attr *a, uint64_t fh);
+void arch_fuse_reply_attr(struct arch_fuse_req *r,
+			  const struct arch_fuse_attr *a);
+void arch_fuse_reply_open(struct arch_fuse_req *r, uint64_t fh);
+void arch_fuse_reply_write(struct arch_fuse_req *r, size_t count);
+/* READ, READDIR*: the first len bytes of rbuf.  READLINK: the target. */
+void arch_fuse_reply_data(struct arch_fuse_req *r, size_t len);
+void arch_fuse_reply_statfs(struct arch_fuse_req *r,
+			    const struct arch_fuse_statfs *st);
+/*
+ * Encode one directory entry at buf (room bytes) for a READDIR (node and
+ * a ignored but a->ino and a->mode) or READDIRPLUS (node 0: no lookup
+ * counted) reply; next_off is where the next READDIR starts.  Returns the
+ * entry's size, which is more than room if it did not fit (nothing
+ * written then).
+ */
+size_t arch_fuse_add_dirent(struct arch_fuse_req *r, void *buf, size_t room,
+			    const char *name, uint64_t node,
+			    const struct arch_fuse_attr *a, uint64_t next_off);
 
 #endif

@@ -4,7 +4,7 @@
  * make the host machine (terminal, fatal-signal handlers, physical memory,
  * interrupts, timer) and hand the boot context to the kernel.  Anything
  * wrong before boot is reported as one "vmlinux-host: ..." line on stderr
- * with exit status 2.
+ * with exit status 2.  vmlinux-fuse (fuse_main.c) boots through here too.
  */
 #include <limits.h>
 #include <stdarg.h>
@@ -21,12 +21,15 @@
 
 static struct boot_config boot_cfg;
 
+const char *host_progname = "vmlinux-host";
+const struct fuse_host_opts *host_fuse_image;
+
 static __attribute__((noreturn, format(printf, 1, 2))) void
 boot_fail(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("vmlinux-host: ", stderr);
+	fprintf(stderr, "%s: ", host_progname);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -57,7 +60,9 @@ print_config(void)
 	       "  termios        restoring the host terminal\n"
 	       "  io_uring       disk I/O (liburing; registered files, "
 	       "eventfd)\n"
-	       "  flock          one writer per disk image\n",
+	       "  flock          one writer per disk image\n"
+	       "  libfuse3       fuse=DIR and vmlinux-fuse (low-level API, "
+	       "/dev/fuse)\n",
 	       CONFIG_BUILD_FLAGS, HZ, CMDLINE_DEFAULT_MEM_MIB);
 }
 
@@ -88,6 +93,35 @@ disks_init(struct cmdline *cl)
 		cl->default_ubd0 = false;
 	}
 	if (ubd_host_init(cl, msg, sizeof(msg)) != 0)
+		boot_fail("%s", msg);
+}
+
+/*
+ * fuse=DIR (or vmlinux-fuse's mount point): check DIR and prepare the
+ * libfuse session now, so that a bad one stops us before boot.
+ */
+static void
+fuse_prepare(struct boot_config *cfg)
+{
+	static const struct fuse_host_opts live = {
+		.live = true, .fsname = "vmlinux-host",
+		.subtype = "vmlinux-host", .ready_fd = -1,
+	};
+	static char prefix[PATH_MAX + 32];
+	char msg[PATH_MAX + 256];
+
+	if (cfg->fuse_dir == NULL)
+		return;
+	cfg->fuse_only = host_fuse_image != NULL;
+	if (cfg->fuse_only) {
+		/* vmlinux-fuse's messages name the image, not ubda. */
+		snprintf(prefix, sizeof(prefix), "%s: %s: ", host_progname,
+			 host_fuse_image->fsname);
+		cfg->console_prefix = prefix;
+	}
+	if (fuse_host_init(cfg->fuse_dir, cfg->fuse_only ? host_fuse_image
+							 : &live,
+			   msg, sizeof(msg)) != 0)
 		boot_fail("%s", msg);
 }
 
@@ -131,6 +165,7 @@ host_main(int argc, char **argv, int (*init_fn)(void))
 	if (cl.action != CMDLINE_BOOT)
 		return print_info(cl.action);
 	boot_cfg.init_fn = init_fn;
+	fuse_prepare(&boot_cfg);
 	disks_init(&cl);
 	machine_init(&boot_cfg);
 	start_kernel(&boot_cfg);

@@ -17,7 +17,7 @@
 static void
 console_wait_writable(void)
 {
-	struct pollfd pfd = { .fd = STDOUT_FILENO, .events = POLLOUT };
+	struct pollfd pfd = { .fd = host_console_fd, .events = POLLOUT };
 
 	while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
 		continue;
@@ -27,11 +27,14 @@ console_wait_writable(void)
  * Write len bytes to the host console, all of them unless stdout is gone
  * (then the rest is dropped: there is nowhere to report it).
  */
+/* Where the console goes: stdout, or stderr for vmlinux-fuse. */
+int host_console_fd = STDOUT_FILENO;
+
 void
 arch_console_write(const char *buf, size_t len)
 {
 	while (len > 0) {
-		ssize_t n = write(STDOUT_FILENO, buf, len);
+		ssize_t n = write(host_console_fd, buf, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;

@@ -4,8 +4,9 @@
  * taken by kernel code is a kernel bug: its handler runs on an alternate
  * stack, so that a kernel stack overflow can still be reported, prints one
  * "Kernel panic" line and a backtrace, and exits with PANIC_EXIT_STATUS.
- * SIGINT, SIGTERM and SIGHUP end the kernel with 128+signal for now.  Every
- * path restores the host terminal.  The handlers use only
+ * SIGINT, SIGTERM and SIGHUP raise IRQ_SHUTDOWN, so the kernel shuts down
+ * cleanly; a second one while that runs leaves at once with 128+signal.
+ * Every path restores the host terminal and unmounts the FUSE export.  The handlers use only
  * async-signal-safe calls (backtrace() is made safe by a first call at
  * init, which loads what it needs).
  */
@@ -84,6 +85,7 @@ void
 arch_exit(int status)
 {
 	arch_intr_disable();
+	fuse_host_exit();
 	term_restore();
 	exit(status);
 }
@@ -97,7 +99,7 @@ arch_backtrace(void)
 	int n = backtrace(frames, BACKTRACE_MAX);
 
 	arch_console_write(head, sizeof(head) - 1);
-	backtrace_symbols_fd(frames, n, STDOUT_FILENO);
+	backtrace_symbols_fd(frames, n, host_console_fd);
 }
 
 /* Host process id of the kernel. */
@@ -147,15 +149,30 @@ fatal_handler(int sig, siginfo_t *si, void *uc)
 	line_puts(&l, "\n");
 	arch_console_write(l.buf, l.len);
 	arch_backtrace();
+	fuse_host_abort();
 	term_restore();
 	_exit(PANIC_EXIT_STATUS);
 }
 
+static volatile sig_atomic_t stop_signal;	/* the first stop signal */
+
 static void
 stop_handler(int sig)
 {
-	term_restore();
-	_exit(128 + sig);
+	if (stop_signal != 0) {
+		fuse_host_abort();
+		term_restore();
+		_exit(128 + sig);
+	}
+	stop_signal = sig;
+	intr_raise(IRQ_SHUTDOWN);
+}
+
+/* The host signal that asked for the shutdown, or 0. */
+int
+arch_stop_signal(void)
+{
+	return stop_signal;
 }
 
 /* A stack for the fatal handler, for when the kernel stack is used up. */
@@ -203,7 +220,7 @@ exit_init(void)
 	for (size_t i = 0; i < ARRAY_SIZE(fatal_signals) && !err; i++)
 		err = install(fatal_signals[i].sig, &sa);
 	sa.sa_handler = stop_handler;
-	sa.sa_flags = SA_ONSTACK;
+	sa.sa_flags = SA_ONSTACK | SA_RESTART;
 	for (size_t i = 0; i < ARRAY_SIZE(stop_signals) && !err; i++)
 		err = install(stop_signals[i], &sa);
 	return err;

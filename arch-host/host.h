@@ -21,13 +21,26 @@
  */
 #define HOST_SIG_TIMER		SIGALRM
 #define HOST_SIG_IO		SIGIO
+#define HOST_SIG_FUSE		SIGURG
+#define HOST_SIG_SHUTDOWN	SIGPWR
 #define HOST_IRQ_SIGNALS	{ [IRQ_TIMER] = HOST_SIG_TIMER,		\
-				  [IRQ_IO] = HOST_SIG_IO }
+				  [IRQ_IO] = HOST_SIG_IO,		\
+				  [IRQ_FUSE] = HOST_SIG_FUSE,		\
+				  [IRQ_SHUTDOWN] = HOST_SIG_SHUTDOWN }
 
 /* Host page size: configure accepts x86-64 hosts only. */
 #define HOST_PAGE_SIZE		4096UL
 
 /* ---- boot.c ---- */
+
+/* The program's name for messages: "vmlinux-host" or "vmlinux-fuse". */
+extern const char *host_progname;
+/*
+ * Set by vmlinux-fuse before host_main(): boot only to serve the image
+ * at fuse= with these options (boot_config.fuse_only).
+ */
+struct fuse_host_opts;
+extern const struct fuse_host_opts *host_fuse_image;
 
 /*
  * Parse the command line, prepare the host machine and boot the kernel;
@@ -117,6 +130,8 @@ int timer_init(void);
  * (UINT64_MAX: none).  Returns 0 or -errno.
  */
 int timer_tick_pause(uint64_t timeout_ns);
+/* The tick's period in ns; UINT64_MAX while there is none. */
+uint64_t timer_tick_period(void);
 /* Restart the periodic tick stopped by timer_tick_pause(), if it ran. */
 void timer_tick_resume(void);
 
@@ -139,6 +154,36 @@ void switch_trampoline(void);
 void term_init(void);
 /* Put the saved terminal settings back; idempotent, async-signal-safe. */
 void term_restore(void);
+
+/* ---- console.c ---- */
+
+/* The host fd the kernel console writes to (STDOUT_FILENO by default). */
+extern int host_console_fd;
+
+/* ---- fuse.c ---- */
+
+/* How the FUSE export is set up (vmlinux-fuse's options, or fuse=). */
+struct fuse_host_opts {
+	bool live;		/* the guest's tree: no host caching */
+	bool single_thread;	/* -s: one reader thread */
+	bool debug;		/* -d: libfuse's request log */
+	const char *options;	/* -o, passed to libfuse; NULL: none */
+	const char *fsname;	/* the mount's source in /proc/mounts */
+	const char *subtype;	/* type fuse.<subtype> */
+	int ready_fd;		/* write a byte once mounted; -1: none */
+};
+
+/*
+ * Before boot: check that dir is a usable mount point (not a stale FUSE
+ * mount) and make the libfuse session, rejecting bad options.  Returns 0,
+ * or -errno with one line (no program name, no newline) in err.
+ */
+int fuse_host_init(const char *dir, const struct fuse_host_opts *o,
+		   char *err, size_t size);
+/* At exit: unmount the export if it is still mounted. */
+void fuse_host_exit(void);
+/* From a fatal signal handler: detach the mount (async-signal-safe). */
+void fuse_host_abort(void);
 
 /* ---- exit.c ---- */
 

@@ -29,6 +29,8 @@ static const int irq_signal[NR_IRQS] = HOST_IRQ_SIGNALS;
 static void (*const irq_trap[NR_IRQS])(void) = {
 	[IRQ_TIMER] = trap_timer,
 	[IRQ_IO] = trap_io,
+	[IRQ_FUSE] = trap_fuse,
+	[IRQ_SHUTDOWN] = trap_shutdown,
 };
 
 /*
@@ -164,7 +166,16 @@ intr_init(void)
 void
 intr_raise(int irq)
 {
-	intr_set_pending(irq);
+	unsigned long bit = 1UL << irq;
+
+	/*
+	 * Already pending: a signal is on its way or a replay will see it.
+	 * One signal per IRQ in flight: a helper raising faster than the
+	 * vCPU takes signals (SA_NODEFER) would otherwise nest handler
+	 * frames until the kernel stack overflows.
+	 */
+	if (__atomic_fetch_or(&intr_pending, bit, __ATOMIC_SEQ_CST) & bit)
+		return;
 	tgkill(getpid(), vcpu_tid, irq_signal[irq]);
 }
 
@@ -228,22 +239,34 @@ arch_intr_enabled(void)
  * and sigsuspend(); the handler then only marks it pending (the flag is
  * clear).  Any other host signal may end the sleep early, which the
  * caller's idle loop tolerates.
+ *
+ * The tick is stopped lazily: a short idle period between two FUSE or
+ * disk interrupts keeps it running (stopping and restarting it costs two
+ * system calls each time); only after a tick found nothing to do, or for
+ * a wake-up sooner than a tick, is it paused.
  */
 void
 arch_idle(uint64_t timeout_ns)
 {
+	static bool tick_idle;	/* the last idle sleep ended by the tick */
 	sigset_t intr, old, wait;
+	bool pause;
 
 	intr_sigset(&intr);
 	pthread_sigmask(SIG_BLOCK, &intr, &old);
+	pause = tick_idle || timeout_ns < timer_tick_period();
 	if (!__atomic_load_n(&intr_pending, __ATOMIC_SEQ_CST) &&
-	    timer_tick_pause(timeout_ns) == 0) {
+	    (!pause || timer_tick_pause(timeout_ns) == 0)) {
 		wait = old;
 		for (int irq = 0; irq < NR_IRQS; irq++)
 			sigdelset(&wait, irq_signal[irq]);
 		if (ubd_idle(&wait) != 0)
 			sigsuspend(&wait);
-		timer_tick_resume();
+		if (pause)
+			timer_tick_resume();
+		tick_idle = !pause && __atomic_load_n(&intr_pending,
+						       __ATOMIC_SEQ_CST) ==
+				      1UL << IRQ_TIMER;
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }

@@ -10,6 +10,7 @@ arch_host_libarch_a_SOURCES = \
 	arch-host/console.c \
 	arch-host/ctx.c \
 	arch-host/exit.c \
+	arch-host/fuse.c \
 	arch-host/intr.c \
 	arch-host/memcheck.c \
 	arch-host/physmem.c \
@@ -31,3 +32,10 @@ vmlinux_host_SOURCES = arch-host/main.c
 vmlinux_host_CPPFLAGS = $(ARCH_CPPFLAGS)
 vmlinux_host_LDADD = $(KERNEL_LIBS)
 vmlinux_host_DEPENDENCIES = $(KERNEL_DEPS)
+
+# vmlinux-fuse: the same kernel, booted to serve one ext2 image via FUSE.
+bin_PROGRAMS += vmlinux-fuse
+vmlinux_fuse_SOURCES = arch-host/fuse_main.c
+vmlinux_fuse_CPPFLAGS = $(ARCH_CPPFLAGS)
+vmlinux_fuse_LDADD = $(KERNEL_LIBS)
+vmlinux_fuse_DEPENDENCIES = $(KERNEL_DEPS)

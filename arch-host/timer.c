@@ -100,6 +100,13 @@ timer_tick_pause(uint64_t timeout_ns)
 	return timer_arm(timeout_ns ? timeout_ns : 1, 0);
 }
 
+/* The tick's period in nanoseconds (UINT64_MAX before it starts). */
+uint64_t
+timer_tick_period(void)
+{
+	return tick_ns != 0 ? tick_ns : UINT64_MAX;
+}
+
 /* Restart the periodic tick (a full period from now), if it was running. */
 void
 timer_tick_resume(void)

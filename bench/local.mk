@@ -13,8 +13,8 @@ bench_bench_blk_CPPFLAGS = $(ARCH_CPPFLAGS)
 bench_bench_blk_LDADD = $(KERNEL_LIBS)
 bench_bench_blk_DEPENDENCIES = $(KERNEL_DEPS)
 CLEANFILES += $(EXTRA_PROGRAMS)
-EXTRA_DIST += bench/run.sh
+EXTRA_DIST += bench/run.sh bench/fuse.sh
 
 .PHONY: bench
-bench: vmlinux-host $(EXTRA_PROGRAMS)
+bench: vmlinux-host vmlinux-fuse $(EXTRA_PROGRAMS)
 	top_builddir=$(abs_top_builddir) $(SHELL) $(srcdir)/bench/run.sh

@@ -53,3 +53,6 @@ else
 	echo "host ext2: no loop mount on this machine (not root?): skipped"
 fi
 rm -f "$fsimg"
+
+echo "== FUSE (bench/fuse.sh: vmlinux-fuse vs fuse2fs)"
+top_builddir="$top_builddir" sh "$(dirname "$0")/fuse.sh"

@@ -27,6 +27,10 @@ struct boot_config {
 	const char *sched;		/* sched= policy name */
 	int ncpus;			/* ncpus= */
 	const char *fuse_dir;		/* fuse=, NULL: off */
+	bool fuse_only;			/* vmlinux-fuse: serve fuse_dir, no
+					   devfs, no init; end at unmount */
+	const char *console_prefix;	/* console lines start with it, not
+					   a timestamp; NULL: timestamps */
 	int init_argc;			/* words for init after its argv[0] */
 	const char *init_argv[BOOT_MAX_WORDS];
 	int init_envc;			/* unknown key=value words */

@@ -16,11 +16,14 @@
 #include "core/sched.h"
 #include "core/slab.h"
 #include "core/timer.h"
+#include "core/trap.h"
+#include "core/wait.h"
 #include "drivers/blk.h"
 #include "drivers/mem.h"
 #include "drivers/ubd.h"
 #include "fs/buffer.h"
 #include "fs/filesystems.h"
+#include "fs/fuse.h"
 #include "fs/pagecache.h"
 #include "fs/vfs.h"
 #include "fs/writeback.h"
@@ -41,6 +44,9 @@ print_banner(const struct boot_config *cfg)
 }
 
 static bool fs_mounted;		/* the root is mounted: unmount at halt */
+static bool halting;		/* [i] kernel_halt() has begun */
+static bool shutdown_asked;	/* [i] by the host: trap_shutdown() */
+static struct wait_queue shutdown_wq = WAIT_QUEUE_INIT(shutdown_wq);
 
 /* Write everything back and unmount every filesystem. */
 static void
@@ -48,6 +54,7 @@ kernel_unmount_all(void)
 {
 	if (!fs_mounted)
 		return;
+	fuse_export_stop();
 	writeback_stop();
 	vfs_sync();
 	vfs_shutdown();
@@ -57,9 +64,44 @@ kernel_unmount_all(void)
 void
 kernel_halt(int status)
 {
+	unsigned long s = arch_intr_save();
+	bool second = halting;
+
+	halting = true;
+	arch_intr_restore(s);
+	if (second) {
+		/* Someone else is halting the machine: wait for the end. */
+		for (;;)
+			wait_event(&shutdown_wq, false);
+	}
 	kernel_unmount_all();
 	pr_notice("reboot: Power down (status %d)\n", status);
 	arch_exit(status);
+}
+
+void
+trap_shutdown(void)
+{
+	shutdown_asked = true;
+	wq_wake_all(&shutdown_wq);
+}
+
+/*
+ * Shut down cleanly when the host asks (SIGTERM, SIGINT, SIGHUP to the
+ * kernel): exit 128+signal, or 0 for vmlinux-fuse, whose unmount by a
+ * signal is the normal way out.
+ */
+static int
+shutdown_thread(void *arg)
+{
+	const struct boot_config *cfg = arg;
+	int sig;
+
+	wait_event(&shutdown_wq, shutdown_asked);
+	sig = arch_stop_signal();
+	pr_notice("shutdown: asked by the host (signal %d)\n", sig);
+	kernel_halt(cfg->fuse_only ? 0 : 128 + sig);
+	return 0;
 }
 
 /* Mount root= as /, read-only with "ro". */
@@ -83,8 +125,11 @@ mount_root(const struct boot_config *cfg)
 	err = vfs_mount(cfg->root, NULL, cfg->rootfstype,
 			ro ? MNT_RDONLY : 0, NULL);
 	if (err) {
-		pr_err("VFS: Cannot mount root device \"%s\" as %s "
-		       "(error %d)\n", cfg->root, cfg->rootfstype, err);
+		/* vmlinux-fuse: the filesystem's own line says why. */
+		if (!cfg->fuse_only)
+			pr_err("VFS: Cannot mount root device \"%s\" as %s "
+			       "(error %d)\n", cfg->root, cfg->rootfstype,
+			       err);
 		return err;
 	}
 	fs_mounted = true;
@@ -147,11 +192,21 @@ kernel_init(void *arg)
 
 	if (cfg->init_fn != NULL)
 		kernel_halt(cfg->init_fn());
-	if (mount_root(cfg) != 0)
+	if (mount_root(cfg) != 0) {
+		if (cfg->fuse_only)
+			kernel_halt(1);
 		panic("VFS: Unable to mount root fs on %s", cfg->root);
-	mount_dev();
+	}
+	if (!cfg->fuse_only)
+		mount_dev();
 	if (writeback_start() != 0)
 		pr_err("writeback: cannot start the flusher thread\n");
+	if (cfg->fuse_dir != NULL && fuse_export_start(cfg->fuse_dir) != 0)
+		kernel_halt(1);
+	if (cfg->fuse_only) {
+		fuse_export_wait();
+		kernel_halt(0);
+	}
 	run_init(cfg);
 	return 0;
 }
@@ -177,10 +232,11 @@ fs_init(void)
 void
 start_kernel(const struct boot_config *cfg)
 {
-	struct task *init;
+	struct task *init, *shutdown;
 	int err;
 
 	boot_config = cfg;
+	printk_set_console_prefix(cfg->console_prefix);
 	printk_set_time_base(arch_clock_monotonic());
 	printk_set_console_level(cfg->loglevel);
 	time_init();
@@ -201,8 +257,11 @@ start_kernel(const struct boot_config *cfg)
 	if (err)
 		panic("cannot start the timer interrupt: error %d", err);
 	err = kthread_create(&init, kernel_init, (void *)cfg, "init");
+	if (err == 0)
+		err = kthread_create(&shutdown, shutdown_thread, (void *)cfg,
+				     "shutdown");
 	if (err)
-		panic("cannot create the init thread: error %d", err);
+		panic("cannot create the first threads: error %d", err);
 	arch_intr_enable();
 	sched_idle_loop();
 }

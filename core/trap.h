@@ -10,6 +10,8 @@
 enum {
 	IRQ_TIMER,
 	IRQ_IO,
+	IRQ_FUSE,
+	IRQ_SHUTDOWN,
 	NR_IRQS,
 };
 
@@ -17,6 +19,10 @@ enum {
 void trap_timer(void);
 /* Block I/O completed on the host (drivers/ubd.c reaps it). */
 void trap_io(void);
+/* FUSE requests arrived from the host (fs/fuse.c takes them). */
+void trap_fuse(void);
+/* The host asked the kernel to shut down (SIGTERM, SIGINT, SIGHUP). */
+void trap_shutdown(void);
 /*
  * On the way out of an interrupt that arrived with interrupts enabled:
  * switch tasks if one is due and the kernel is preemptible.  Called with

@@ -7,7 +7,7 @@ fs_libfs_a_SOURCES = \
 	fs/vfs.h fs/pagecache.h fs/buffer.h fs/radix_tree.h fs/writeback.h \
 	fs/fdtable.h fs/internal.h \
 	fs/devices.h fs/filesystems.h \
-	fs/tmpfs.h \
+	fs/tmpfs.h fs/fuse.h fs/fuse_serve.h \
 	fs/buffer.c \
 	fs/char_dev.c \
 	fs/dcache.c \
@@ -15,6 +15,8 @@ fs_libfs_a_SOURCES = \
 	fs/dirops.c \
 	fs/fdtable.c \
 	fs/fs_struct.c \
+	fs/fuse.c \
+	fs/fuse_ops.c \
 	fs/inode.c \
 	fs/mount.c \
 	fs/namei.c \

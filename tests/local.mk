@@ -92,12 +92,26 @@ BOOT_TESTS = \
 	tests/boot/ubd-io-error.sh \
 	tests/boot/ubd-no-io-uring.sh
 
+# FUSE tests: vmlinux-fuse on fresh images, and fuse=DIR (skip with 77
+# only when /dev/fuse is unusable).
+FUSE_TESTS = \
+	tests/fuse/help.sh \
+	tests/fuse/bad-input.sh \
+	tests/fuse/tree.sh \
+	tests/fuse/ops.sh \
+	tests/fuse/readonly.sh \
+	tests/fuse/signal.sh \
+	tests/fuse/kill9.sh \
+	tests/fuse/fuse-dir.sh \
+	tests/fuse/live.sh
+
 BUILD_TESTS = \
 	tests/build/layering.sh \
 	tests/build/symbols.sh
 
-TESTS += $(UNIT_TESTS) $(BOOT_TESTS) $(BUILD_TESTS)
-EXTRA_DIST += $(BOOT_TESTS) $(BUILD_TESTS) tests/lib.sh
+TESTS += $(UNIT_TESTS) $(BOOT_TESTS) $(FUSE_TESTS) $(BUILD_TESTS)
+EXTRA_DIST += $(BOOT_TESTS) $(FUSE_TESTS) $(BUILD_TESTS) tests/lib.sh \
+	tests/fuse/lib.sh
 
 # Compiled tests run under a timeout: a hang is a failure, not a stall.
 TEST_EXTENSIONS = .sh
@@ -121,3 +135,10 @@ tests_boot_blkdev_SOURCES = tests/boot/blkdev.c
 tests_boot_blkdev_CPPFLAGS = $(ARCH_CPPFLAGS)
 tests_boot_blkdev_LDADD = $(KERNEL_LIBS)
 tests_boot_blkdev_DEPENDENCIES = $(KERNEL_DEPS)
+
+# The live export's test program: run by tests/fuse/live.sh.
+check_PROGRAMS += tests/fuse/live
+tests_fuse_live_SOURCES = tests/fuse/live.c
+tests_fuse_live_CPPFLAGS = $(ARCH_CPPFLAGS)
+tests_fuse_live_LDADD = $(KERNEL_LIBS)
+tests_fuse_live_DEPENDENCIES = $(KERNEL_DEPS)

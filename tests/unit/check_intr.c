@@ -55,6 +55,18 @@ trap_io(void)
 }
 
 void
+trap_fuse(void)
+{
+	trace_add('F');
+}
+
+void
+trap_shutdown(void)
+{
+	trace_add('S');
+}
+
+void
 trap_preempt(void)
 {
 	trace_add('P');
