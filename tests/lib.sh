@@ -56,3 +56,25 @@ expect_one_line() {
 		fail "expected one line in $(basename "$1"), got $n"
 	}
 }
+
+# flock_hold -x|-s FILE: lock FILE from a background process (the sleep
+# itself holds the lock, so killing it frees FILE) until flock_release.
+flock_holder=
+flock_hold() {
+	sh -c 'exec 9<"$2" && flock "$1" 9 && exec sleep 60' sh "$1" "$2" &
+	flock_holder=$!
+	fh_i=0
+	while flock -n -x "$2" true; do
+		fh_i=$((fh_i + 1))
+		[ "$fh_i" -lt 100 ] || fail "flock $1 did not take the lock"
+		sleep 0.05
+	done
+}
+
+# flock_release: end the hold of flock_hold, if any.
+flock_release() {
+	[ -n "$flock_holder" ] || return 0
+	kill "$flock_holder" 2>/dev/null
+	wait "$flock_holder" 2>/dev/null
+	flock_holder=
+}

@@ -6,25 +6,7 @@
 command -v flock >/dev/null || skip "no flock command"
 img="$WORK/disk.img"
 truncate -s 1M "$img"
-holder=
-release() {
-	[ -n "$holder" ] || return 0
-	kill "$holder" 2>/dev/null
-	wait "$holder" 2>/dev/null
-	holder=
-}
-trap 'release; rm -rf "$WORK"' EXIT
-# hold -x|-s: lock the image from a background process, until release.
-hold() {
-	flock "$1" -F "$img" sleep 60 &
-	holder=$!
-	i=0
-	while flock -n -x "$img" true; do
-		i=$((i + 1))
-		[ "$i" -lt 100 ] || fail "flock $1 did not take the lock"
-		sleep 0.05
-	done
-}
+trap 'flock_release; rm -rf "$WORK"' EXIT
 # refused DISK ARGS...: vmlinux-host ARGS must fail because DISK is held.
 refused() {
 	disk=$1
@@ -35,19 +17,19 @@ refused() {
 	expect_in "$WORK/err" \
 		"vmlinux-host: $disk: $img is in use by another process"
 }
-hold -x
+flock_hold -x "$img"
 refused ubd0 ubd0="$img"
 truncate -s 1M "$WORK/other.img"
 refused ubd1 ubd0="$WORK/other.img" ubd1="$img"
 refused ubd0 ubd0r="$img"
-release
-hold -s
+flock_release
+flock_hold -s "$img"
 refused ubd0 ubd0="$img"
 run_kernel ubd0r="$img" mem=32M
 [ "$status" -ne 2 ] ||
 	fail "ubd0r= refused under a shared lock: $(cat "$WORK/err")"
 expect_in "$WORK/out" "image $img, read-only"
-release
+flock_release
 run_kernel ubd0="$img" mem=32M
 [ "$status" -ne 2 ] ||
 	fail "ubd0= refused after the lock was released: $(cat "$WORK/err")"

@@ -12,14 +12,7 @@ make_image "$img" 16
 head -c 8388608 /dev/zero >"$WORK/zero.img"
 mkdir "$WORK/m1" "$WORK/m2"
 : >"$WORK/file"
-holder=
-release() {
-	[ -n "$holder" ] || return 0
-	kill "$holder" 2>/dev/null
-	wait "$holder" 2>/dev/null
-	holder=
-}
-trap 'release; fuse_cleanup' EXIT
+trap 'flock_release; fuse_cleanup' EXIT
 
 # state: what is mounted under $WORK and which processes serve it.
 state() {
@@ -78,17 +71,9 @@ fuse_umount "$WORK/m1"
 fsck_clean "$img"
 
 if command -v flock >/dev/null; then
-	# The sleep itself holds the lock: killing it releases the image.
-	sh -c 'exec 9<"$1" && flock -x 9 && exec sleep 60' sh "$img" &
-	holder=$!
-	n=0
-	while flock -n -x "$img" true; do
-		n=$((n + 1))
-		[ "$n" -lt 100 ] || fail "flock -x did not take the lock"
-		sleep 0.05
-	done
+	flock_hold -x "$img"
 	refused "image locked with flock -x" "in use" "$img" "$WORK/m2"
-	release
+	flock_release
 else
 	echo "no flock command: the flock case is not checked"
 fi
