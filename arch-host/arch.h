@@ -210,9 +210,11 @@ struct arch_fuse_req {
 
 /*
  * Mount the export at dir (checked before boot) and start serving it.
- * Returns 0, or -errno after logging why.
+ * Returns 0 or -errno; arch_fuse_error() then says why in words.
  */
 int arch_fuse_mount(const char *dir);
+/* libfuse's account of the last failure of arch_fuse_mount(). */
+const char *arch_fuse_error(void);
 /* The queued requests, oldest first, linked by next; NULL if none. */
 struct arch_fuse_req *arch_fuse_fetch(void);
 /* True once the host has unmounted the export: no more requests. */

@@ -6,9 +6,9 @@
  * "Kernel panic" line and a backtrace, and exits with PANIC_EXIT_STATUS.
  * SIGINT, SIGTERM and SIGHUP raise IRQ_SHUTDOWN, so the kernel shuts down
  * cleanly; a second one while that runs leaves at once with 128+signal.
- * Every path restores the host terminal and unmounts the FUSE export.  The handlers use only
- * async-signal-safe calls (backtrace() is made safe by a first call at
- * init, which loads what it needs).
+ * Every path restores the host terminal and unmounts the FUSE export.
+ * The handlers use only async-signal-safe calls (backtrace() is made safe
+ * by a first call at init, which loads what it needs).
  */
 #include <errno.h>
 #include <execinfo.h>

@@ -10,7 +10,7 @@ arch_host_libarch_a_SOURCES = \
 	arch-host/console.c \
 	arch-host/ctx.c \
 	arch-host/exit.c \
-	arch-host/fuse.c \
+	arch-host/fuse.c arch-host/fuse_ll.c arch-host/fuse_req.h \
 	arch-host/intr.c \
 	arch-host/memcheck.c \
 	arch-host/physmem.c \

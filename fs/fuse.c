@@ -303,11 +303,15 @@ fuse_export_start(const char *dir)
 		fx.running = true;
 		err = export_workers_start();
 	}
-	if (err == 0)
-		err = arch_fuse_mount(dir);
 	if (err != 0) {
-		pr_err("fuse: cannot export the tree at %s (error %d)\n", dir,
-		       err);
+		pr_err("fuse: cannot start the export (error %d)\n", err);
+	} else {
+		err = arch_fuse_mount(dir);
+		if (err != 0)
+			pr_err("fuse: cannot mount the export at %s: %s\n",
+			       dir, arch_fuse_error());
+	}
+	if (err != 0) {
 		fuse_export_stop();
 		return err;
 	}
