@@ -87,14 +87,31 @@ node_find(const struct inode *inode)
 	return NULL;
 }
 
+/* Count a lookup of inode's node if it has one; interrupts off. */
+static struct fuse_node *
+node_count(const struct inode *inode)
+{
+	struct fuse_node *n = node_find(inode);
+
+	if (n != NULL)
+		n->nlookup++;
+	return n;
+}
+
 struct fuse_node *
 fuse_node_lookup(struct vpath *p)
 {
-	struct fuse_node *n, *fresh = kmalloc(sizeof(*fresh));
 	struct inode *inode = p->dentry->inode;
 	unsigned long s = arch_intr_save();
+	struct fuse_node *n = node_count(inode), *fresh = NULL;
 
-	n = node_find(inode);
+	arch_intr_restore(s);
+	/* Allocate only for a new node, then look again: kmalloc sleeps. */
+	if (n == NULL)
+		fresh = kmalloc(sizeof(*fresh));
+	s = arch_intr_save();
+	if (n == NULL)
+		n = node_count(inode);
 	if (n == NULL && fresh != NULL) {
 		n = fresh;
 		fresh = NULL;
@@ -102,11 +119,9 @@ fuse_node_lookup(struct vpath *p)
 		p->mnt = NULL;
 		p->dentry = NULL;
 		n->inode = inode;
-		n->nlookup = 0;
+		n->nlookup = 1;
 		list_add(&n->hash_node, node_bucket(inode));
 	}
-	if (n != NULL)
-		n->nlookup++;
 	arch_intr_restore(s);
 	kfree(fresh);
 	if (p->dentry != NULL)
