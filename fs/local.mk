@@ -4,7 +4,8 @@ noinst_LIBRARIES += fs/libfs.a
 fs_libfs_a_CPPFLAGS = $(KERNEL_CPPFLAGS)
 fs_libfs_a_CFLAGS = $(KERNEL_CFLAGS)
 fs_libfs_a_SOURCES = \
-	fs/vfs.h fs/pagecache.h fs/buffer.h fs/radix_tree.h fs/writeback.h \
+	fs/vfs.h fs/pagecache.h fs/pagecache_int.h fs/buffer.h fs/radix_tree.h \
+	fs/writeback.h \
 	fs/fdtable.h fs/internal.h \
 	fs/devices.h fs/filesystems.h \
 	fs/tmpfs.h fs/fuse.h fs/fuse_serve.h \
@@ -22,6 +23,7 @@ fs_libfs_a_SOURCES = \
 	fs/namei.c \
 	fs/open.c \
 	fs/pagecache.c \
+	fs/readahead.c \
 	fs/radix_tree.c \
 	fs/read_write.c \
 	fs/readdir.c \

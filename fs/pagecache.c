@@ -31,20 +31,13 @@
 #include "core/timer.h"
 #include "core/wait.h"
 #include "fs/pagecache.h"
+#include "fs/pagecache_int.h"
 #include "fs/radix_tree.h"
 #include "fs/vfs.h"
 #include "fs/writeback.h"
 
 #define PC_WB_BATCH	128		/* pages written back per round */
-#define PC_MAX_RW	0x7ffff000UL	/* bytes per read or write call */
 
-/* inode->pages. */
-struct page_tree {
-	struct radix_tree tree;		/* [i] the pages by index */
-	struct list_head dirty;		/* [i] dirty pages, oldest first */
-	unsigned long nr_writeback;	/* [i] PG_WRITEBACK pages */
-	int error;			/* [i] a write failed since cleared */
-};
 
 static struct list_head pc_lru;			/* [i] oldest first */
 static struct wait_queue pc_wq;			/* a page was unlocked */
@@ -224,7 +217,7 @@ pc_prealloc(struct inode *inode, uint64_t index, int why,
  * The page at index, referenced: *created if it is new and locked, for the
  * caller to fill.  Allocates with interrupts on and retries the lookup.
  */
-static int
+int
 pc_find_or_add(struct inode *inode, uint64_t index, struct page **out,
 	       bool *created)
 {
@@ -252,7 +245,7 @@ pc_find_or_add(struct inode *inode, uint64_t index, struct page **out,
 }
 
 /* Filling p ended with err: mark it valid or drop it; wake waiters. */
-static void
+void
 pc_unlock(struct page *p, int err)
 {
 	unsigned long s = arch_intr_save();
@@ -269,7 +262,7 @@ pc_unlock(struct page *p, int err)
 }
 
 /* Fill the new, locked page p (read it if fill) and unlock it. */
-static int
+int
 pc_fill(struct inode *inode, struct page *p, bool fill)
 {
 	uint64_t start = p->cache_index << PAGE_SHIFT, size = inode->size;
@@ -378,33 +371,6 @@ pagecache_mark_dirty(struct page *p)
 }
 
 /* ---- file I/O ---- */
-
-/* Copy up to len bytes at pos, within inode->size, into buf.  Bytes
- * copied or -errno.  Sleeps; no lock needed. */
-long
-pagecache_read(struct inode *inode, void *buf, size_t len, uint64_t pos)
-{
-	uint64_t size = inode->size;
-	size_t done = 0, off, n;
-	struct page *p;
-	int err;
-
-	if (pos >= size)
-		return 0;
-	len = MIN(MIN(len, PC_MAX_RW), size - pos);
-	while (done < len) {
-		off = (pos + done) & ~PAGE_MASK;
-		n = MIN(PAGE_SIZE - off, len - done);
-		err = pagecache_get(inode, (pos + done) >> PAGE_SHIFT, true,
-				    &p);
-		if (err)
-			return done > 0 ? (long)done : err;
-		memcpy((char *)buf + done, (char *)page_address(p) + off, n);
-		pagecache_put(p);
-		done += n;
-	}
-	return (long)done;
-}
 
 /* Must a write of n bytes at pos, within one page, read the page first? */
 static bool
@@ -724,7 +690,7 @@ pc_drop_from(struct inode *inode, uint64_t first)
 	} while (p != NULL);
 }
 
-static bool
+bool
 pc_is_cached(struct inode *inode, uint64_t index)
 {
 	unsigned long s = arch_intr_save();

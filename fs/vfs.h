@@ -178,6 +178,14 @@ struct page_cache_ops {
 	/* Fill page with the file's data at page index (zeros for holes). */
 	int (*readpage)(struct inode *inode, uint64_t index, void *page);
 	/*
+	 * Optional: fill the n pages page[i] at index[i] (ascending)
+	 * together, submitting all their I/O before waiting once.  0, or
+	 * the first -errno: then none of them counts as read.  NULL:
+	 * readpage, page by page.
+	 */
+	int (*readpages)(struct inode *inode, const uint64_t *index,
+			 void *const *page, unsigned int n);
+	/*
 	 * Write page index back to disk (blocks prepare_write made; holes
 	 * it did not fill are allocated here as needed).
 	 */

@@ -3,9 +3,10 @@
  * writepage and writepages, which map the blocks of a page (one to four
  * blocks) through bmap.c and move them with block I/O, a run of
  * consecutive disk blocks at a time.  writepages, the write-back of a
- * batch of pages, builds its bios over the runs of all of them (up to
- * BLK_MAX_SEGMENTS blocks each) and submits them all before waiting once,
- * so a sequential write-back goes out in large requests.  Reads and
+ * batch of pages, and readpages, the read of one, build their bios over
+ * the runs of all of them (up to BLK_MAX_SEGMENTS blocks each) and submit
+ * them all before waiting once, so sequential I/O goes out in large
+ * requests.  Reads and
  * writes themselves are the VFS's generic ones (generic_file_ops) on top
  * of the page cache.
  *
@@ -167,10 +168,11 @@ out_unlock:
 	return err;
 }
 
-/* A write-back of several pages: bios built over consecutive blocks,
- * all submitted before the one wait. */
+/* I/O of several pages (a write-back, a read-ahead): bios built over
+ * consecutive blocks, all submitted before the one wait. */
 struct ext2_wb {
 	struct ext2_sb_info *sbi;
+	enum bio_op op;
 	struct bio *bio;		/* being filled, not yet submitted */
 	uint64_t next;			/* the sector after bio's last */
 	unsigned int pending;		/* [i] bios submitted, not ended */
@@ -178,7 +180,7 @@ struct ext2_wb {
 	struct wait_queue wq;		/* woken when pending drops to 0 */
 };
 
-/* end_io of write-back bios; maybe in interrupt context. */
+/* end_io of the batch's bios; maybe in interrupt context. */
 static void
 ext2_wb_end_io(struct bio *bio)
 {
@@ -210,6 +212,18 @@ ext2_wb_submit(struct ext2_wb *wb)
 	wb->bio = NULL;
 }
 
+/* Submit what is queued and wait for all of the batch's bios. */
+static void
+ext2_wb_wait(struct ext2_wb *wb)
+{
+	unsigned long s;
+
+	ext2_wb_submit(wb);
+	s = arch_intr_save();
+	wait_event(&wb->wq, wb->pending == 0);
+	arch_intr_restore(s);
+}
+
 /* Start a new bio at sector with bsize bytes at data. */
 static int
 ext2_wb_new_bio(struct ext2_wb *wb, uint64_t sector, void *data,
@@ -219,7 +233,7 @@ ext2_wb_new_bio(struct ext2_wb *wb, uint64_t sector, void *data,
 	int err;
 
 	ext2_wb_submit(wb);
-	err = bio_alloc(&bio, wb->sbi->sb->bdev, BIO_WRITE, sector,
+	err = bio_alloc(&bio, wb->sbi->sb->bdev, wb->op, sector,
 			BLK_MAX_SEGMENTS);
 	if (err != 0)
 		return err;
@@ -283,8 +297,9 @@ ext2_writepages(struct inode *inode, const uint64_t *index,
 		void *const *page, unsigned int n)
 {
 	struct ext2_inode_info *ei = EXT2_I(inode);
-	struct ext2_wb wb = { .sbi = EXT2_SB(inode->sb), .bio = NULL };
-	unsigned long s;
+	struct ext2_wb wb = {
+		.sbi = EXT2_SB(inode->sb), .op = BIO_WRITE, .bio = NULL,
+	};
 	int err = 0;
 
 	if (inode->sb->readonly)
@@ -293,11 +308,73 @@ ext2_writepages(struct inode *inode, const uint64_t *index,
 	mutex_lock(&ei->map_lock);
 	for (unsigned int i = 0; i < n && err == 0; i++)
 		err = ext2_wb_page(&wb, inode, index[i], page[i]);
-	ext2_wb_submit(&wb);
-	s = arch_intr_save();
-	wait_event(&wb.wq, wb.pending == 0);
-	arch_intr_restore(s);
+	ext2_wb_wait(&wb);
 	mutex_unlock(&ei->map_lock);
+	return err != 0 ? err : wb.error;
+}
+
+/* Map page index and queue the reads of its blocks; zero its holes and
+ * what lies past the end of the file. */
+static int
+ext2_ra_page(struct ext2_wb *wb, struct inode *inode, uint64_t index,
+	     uint64_t size, uint8_t *page)
+{
+	struct ext2_sb_info *sbi = wb->sbi;
+	uint32_t n = PAGE_SIZE >> sbi->block_bits, pblk;
+	uint64_t lblk = index * n, start = index * PAGE_SIZE;
+	int err = 0;
+
+	for (uint32_t i = 0; i < n && err == 0; i++) {
+		uint8_t *data = page + (i << sbi->block_bits);
+
+		if (start + (i << sbi->block_bits) >= size) {
+			memset(data, 0, sbi->block_size);
+			continue;
+		}
+		err = ext2_bmap(inode, lblk + i, false, &pblk);
+		if (err == -EFBIG) {
+			pblk = 0;
+			err = 0;
+		}
+		if (err == 0 && pblk == 0)
+			memset(data, 0, sbi->block_size);
+		else if (err == 0)
+			err = ext2_wb_add(wb, pblk, data);
+	}
+	return err;
+}
+
+/*
+ * page_cache_ops.readpages: read n pages (ascending) with bios over runs
+ * of consecutive blocks, waiting once.  The bytes past the size the file
+ * had when the reads were queued are zeros.  0 or the first -errno.
+ */
+static int
+ext2_readpages(struct inode *inode, const uint64_t *index,
+	       void *const *page, unsigned int n)
+{
+	struct ext2_wb wb = {
+		.sbi = EXT2_SB(inode->sb), .op = BIO_READ, .bio = NULL,
+	};
+	uint64_t size = inode->size;
+	int err = 0;
+
+	wq_init(&wb.wq);
+	for (unsigned int i = 0; i < n && err == 0; i++)
+		err = ext2_ra_page(&wb, inode, index[i], size, page[i]);
+	ext2_wb_wait(&wb);
+	if (err == 0 && inode->size < size) {
+		/* Truncated meanwhile: what was cut reads as zeros. */
+		for (unsigned int i = 0; i < n; i++) {
+			uint64_t start = index[i] * PAGE_SIZE;
+			uint64_t keep = inode->size > start ?
+					inode->size - start : 0;
+
+			if (keep < PAGE_SIZE)
+				memset((uint8_t *)page[i] + keep, 0,
+				       PAGE_SIZE - keep);
+		}
+	}
 	return err != 0 ? err : wb.error;
 }
 
@@ -374,6 +451,7 @@ ext2_prepare_write(struct inode *inode, uint64_t pos, size_t len)
 
 const struct page_cache_ops ext2_pcops = {
 	.readpage = ext2_readpage,
+	.readpages = ext2_readpages,
 	.writepage = ext2_writepage,
 	.writepages = ext2_writepages,
 	.prepare_write = ext2_prepare_write,

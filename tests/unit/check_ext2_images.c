@@ -110,6 +110,91 @@ START_TEST(test_ext2_populated_image_reads_back)
 }
 END_TEST
 
+/*
+ * Read-ahead: a file of data runs and holes, with an odd size, read cold
+ * in many patterns (pattern _i of the loop test) on a fresh mount each
+ * time, must give the host's bytes: sequential in small and large steps,
+ * backwards, strided, and the last bytes alone.
+ */
+#define RA_SIZE		(3 * 1048576 + 12345)
+
+static const struct ra_pattern {
+	long start, step, end;	/* offsets start, start+step, ... < end */
+	size_t len;		/* bytes per read */
+} ra_patterns[] = {
+	{ 0, 1, 20000, 1 },			/* byte by byte */
+	{ 0, 4095, RA_SIZE, 4095 },
+	{ 0, 131072, RA_SIZE, 131072 },
+	{ 0, 1048576, RA_SIZE, 1048576 },
+	{ RA_SIZE - 4096, -4096, RA_SIZE, 4096 },	/* backwards */
+	{ 5000, 300000, RA_SIZE, 70000 },	/* strided, unaligned */
+	{ RA_SIZE - 7, 1, RA_SIZE, 100 },	/* the tail, past the end */
+};
+
+static int
+scen_read_pattern(void *arg)
+{
+	const struct ra_pattern *pt = &ra_patterns[(uintptr_t)arg];
+	char host[512];
+	size_t cap = pt->len + 100;
+	uint8_t *a = malloc(cap), *b = malloc(cap);
+	long reads = 0;
+	int fd;
+
+	snprintf(host, sizeof(host), "%s/ra", tree);
+	fd = open(host, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	KOK(ext2t_mount(MNT_RDONLY));
+	for (long off = pt->start; off >= 0 && off < pt->end;
+	     off += pt->step, reads++) {
+		ssize_t n = pread(fd, a, pt->len, off);
+
+		ck_assert_int_ge(n, 0);
+		ck_assert_int_eq(ext2t_read("/mnt/ra", b, pt->len,
+					    (uint64_t)off), (long)n);
+		ck_assert_msg(memcmp(a, b, (size_t)n) == 0,
+			      "pattern %lu: data at %ld",
+			      (unsigned long)(uintptr_t)arg, off);
+	}
+	ck_assert_int_gt(reads, 0);
+	KOK(ext2t_umount());
+	close(fd);
+	free(a);
+	free(b);
+	return 0;
+}
+
+START_TEST(test_ext2_read_patterns_cold)
+{
+	char host[512];
+	uint8_t *buf = malloc(RA_SIZE);
+	int fd;
+
+	tree = ext2t_path("ratree");
+	ext2t_sh("rm -rf '%s'", tree);
+	ck_assert_int_eq(mkdir(tree, 0755), 0);
+	snprintf(host, sizeof(host), "%s/ra", tree);
+	fd = open(host, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+	ck_assert_int_ge(fd, 0);
+	ext2t_pattern(buf, RA_SIZE, 7, 0);
+	/* Data runs of odd lengths with holes between them. */
+	for (long off = 0; off < RA_SIZE; off += 200000) {
+		size_t n = off + 150000 < RA_SIZE ? 150000 :
+			   (size_t)(RA_SIZE - off);
+
+		ck_assert_int_eq(pwrite(fd, buf + off, n, off), (ssize_t)n);
+	}
+	ck_assert_int_eq(ftruncate(fd, RA_SIZE), 0);
+	close(fd);
+	free(buf);
+	snprintf(host, sizeof(host), "-b %d -d '%s'", _i ? 1024 : 4096, tree);
+	img = ext2t_mkfs("ra.img", host, 16384);
+	for (uintptr_t k = 0; k < sizeof(ra_patterns) / sizeof(ra_patterns[0]);
+	     k++)
+		ext2t_run_on(img, true, scen_read_pattern, (void *)k);
+}
+END_TEST
+
 /* After the kernel changed a populated image, the host still agrees. */
 static int
 scen_modify_populated(void *arg)
@@ -568,6 +653,7 @@ ext2_images_tcase(void (*setup)(void))
 	tcase_add_loop_test(tc, test_ext2_populated_image_reads_back, 0,
 			    sizeof(populate_opts) / sizeof(populate_opts[0]));
 	tcase_add_test(tc, test_ext2_populated_image_modified);
+	tcase_add_loop_test(tc, test_ext2_read_patterns_cold, 0, 2);
 	tcase_add_test(tc, test_ext2_htree_directory_modified);
 	tcase_add_test(tc, test_ext2_xattr_block_shared_and_freed);
 	tcase_add_loop_test(tc, test_ext2_corrupt_metadata_refused, 0,
