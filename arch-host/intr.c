@@ -45,7 +45,7 @@ static void (*const irq_trap[NR_IRQS])(void) = {
  */
 static volatile unsigned long intr_flag;	/* 1: interrupts enabled */
 static unsigned long intr_pending;	/* bit n: IRQ n is pending */
-static pid_t vcpu_tid;
+static pid_t vcpu_tid, host_pid;
 
 /* Take the enable flag: disable, and return whether it was enabled. */
 static inline unsigned long
@@ -155,6 +155,7 @@ intr_init(void)
 			return -errno;
 	}
 	vcpu_tid = gettid();
+	host_pid = getpid();
 	intr_sigset(&set);
 	return -pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
@@ -176,7 +177,7 @@ intr_raise(int irq)
 	 */
 	if (__atomic_fetch_or(&intr_pending, bit, __ATOMIC_SEQ_CST) & bit)
 		return;
-	tgkill(getpid(), vcpu_tid, irq_signal[irq]);
+	tgkill(host_pid, vcpu_tid, irq_signal[irq]);
 }
 
 /*

@@ -1,10 +1,10 @@
 /*
  * The page cache: file data in physical frames, indexed per inode by page
  * index, shared by read, write and (later) mmap and the FUSE export.
- * Pages are filled by the filesystem's page_cache_ops.readpage (or, a batch
- * at a time, readpages: fs/readahead.c) and written
- * back by writepage; clean, unreferenced pages sit on an LRU list and are
- * reclaimed when the buddy allocator runs out of frames.  Pages of a file
+ * Pages are filled by the filesystem's page_cache_ops.readpage (or a batch
+ * at a time by readpages: fs/readahead.c) and written back by writepage;
+ * clean, unreferenced pages sit on an LRU list and are reclaimed when the
+ * buddy allocator runs out of frames.  Pages of a file
  * without writepage (tmpfs) have no backing store: once dirty they stay
  * dirty and are never reclaimed.
  *
