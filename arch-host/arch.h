@@ -68,6 +68,81 @@ void *arch_physmem_base(void);
 /* Bytes of physical memory (the mem= size). */
 size_t arch_physmem_size(void);
 
+/* ---- user mode (arch-host/user.c: guest code in stub processes) ---- */
+
+/* Guest addresses are below this; the stub window lies above. */
+#define ARCH_USER_TOP	0x7f0000000000ULL
+
+/* The guest's general registers, in Linux's user_regs_struct order. */
+struct user_regs {
+	uint64_t r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
+	uint64_t rax, rcx, rdx, rsi, rdi, orig_rax, rip, cs, eflags, rsp, ss;
+	uint64_t fs_base, gs_base, ds, es, fs, gs;
+};
+
+/* Why arch_run_user() returned. */
+enum arch_trap_kind {
+	ARCH_TRAP_SYSCALL,	/* regs->rax: the number; rip: after it */
+	ARCH_TRAP_FAULT,	/* a page fault at addr with access */
+	ARCH_TRAP_SIGNAL,	/* ud2, int3, divide error...: hostsig */
+	ARCH_TRAP_INTERRUPTED,	/* arch_user_kick() stopped the guest */
+	ARCH_TRAP_DEAD,		/* the stub is gone (killed on the host) */
+};
+
+#define ARCH_ACCESS_READ	1
+#define ARCH_ACCESS_WRITE	2
+#define ARCH_ACCESS_EXEC	4
+#define ARCH_ACCESS_PRESENT	8	/* the host page was mapped */
+
+struct arch_trap {
+	int kind;		/* enum arch_trap_kind */
+	int hostsig;		/* ARCH_TRAP_SIGNAL, FAULT: host signal */
+	int code;		/* its si_code */
+	int access;		/* ARCH_TRAP_FAULT: ARCH_ACCESS_* */
+	uint64_t addr;		/* FAULT: address; SIGNAL: si_addr */
+	bool foreign;		/* SYSCALL: not a native x86-64 call */
+};
+
+/* Host protections for arch_user_map() and arch_user_protect(). */
+#define ARCH_PROT_READ	1
+#define ARCH_PROT_WRITE	2
+#define ARCH_PROT_EXEC	4
+
+/* One guest address space: a stub process (one guest thread for now). */
+struct arch_user;
+
+/*
+ * Start a stub with an empty address space and the initial FP state.
+ * 0 or -errno (-ENOMEM, -EAGAIN when the host refuses a process).
+ * Sleeps the vCPU until the stub is ready.
+ */
+int arch_user_create(struct arch_user **out);
+/* Kill the stub and free u. */
+void arch_user_destroy(struct arch_user *u);
+/*
+ * Queue changes to u's host mappings, applied before the guest runs
+ * next (or by arch_user_flush()): map len bytes of physical memory at pa
+ * to guest address addr, unmap, change protections.  Page-aligned, below
+ * ARCH_USER_TOP.  0, or -EINVAL for a bad range.
+ */
+int arch_user_map(struct arch_user *u, uint64_t addr, uint64_t len,
+		  uint64_t pa, int prot);
+int arch_user_unmap(struct arch_user *u, uint64_t addr, uint64_t len);
+int arch_user_protect(struct arch_user *u, uint64_t addr, uint64_t len,
+		      int prot);
+/* Apply the queued changes now.  0 or the host's -errno. */
+int arch_user_flush(struct arch_user *u);
+/*
+ * Run the guest with regs (FS base included) until it traps; regs then
+ * hold its registers and *t says why.  0, or the host's -errno when
+ * queued changes failed (-ENOMEM: the host map count may be exhausted).
+ * Called with interrupts enabled; they are taken while the guest runs.
+ */
+int arch_run_user(struct arch_user *u, struct user_regs *regs,
+		  struct arch_trap *t);
+/* From an interrupt: make a running guest trap back (INTERRUPTED). */
+void arch_user_kick(struct arch_user *u);
+
 /* ---- memory checking (no-ops unless built with --enable-asan) ---- */
 
 /* Mark kernel memory as not to be touched (freed or unallocated). */

@@ -90,6 +90,12 @@ int physmem_init(uint64_t size);
 /* The memfd behind physical memory, for mapping it into stubs. */
 int physmem_fd(void);
 
+/* ---- user.c ---- */
+
+struct arch_user;
+/* The host pid of u's stub (tests kill it). */
+pid_t arch_user_host_pid(const struct arch_user *u);
+
 /* ---- intr.c ---- */
 
 /*

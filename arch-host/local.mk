@@ -18,7 +18,26 @@ arch_host_libarch_a_SOURCES = \
 	arch-host/switch.S \
 	arch-host/term.c \
 	arch-host/timer.c \
-	arch-host/ubd.c
+	arch-host/ubd.c \
+	arch-host/user.c arch-host/stub_image.S
+
+# The stub (arch-host/stub/stub.c): a static freestanding program linked
+# at the stub window, embedded in the kernel by stub_image.S.  Built with
+# its own flags, never the sanitizers' or the user's CFLAGS.
+STUB_CFLAGS = -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin \
+	-fno-stack-protector -fPIE -fno-asynchronous-unwind-tables \
+	-fcf-protection=none -mgeneral-regs-only
+STUB_LINK = -static -nostdlib -nostartfiles -no-pie \
+	-Wl,-Ttext-segment=0x7f0000000000 \
+	-Wl,--section-start=.gate=0x7f0000010000 \
+	-Wl,--build-id=none -Wl,-z,noexecstack
+arch-host/stub/vmlinux-stub: arch-host/stub/stub.c arch-host/stub/stub.h
+	@$(MKDIR_P) arch-host/stub
+	$(AM_V_CCLD)$(CC) $(STUB_CFLAGS) -I$(srcdir) $(STUB_LINK) \
+		-o $@ $(srcdir)/arch-host/stub/stub.c
+arch-host/libarch_a-stub_image.$(OBJEXT): arch-host/stub/vmlinux-stub
+CLEANFILES += arch-host/stub/vmlinux-stub
+EXTRA_DIST += arch-host/stub/stub.c arch-host/stub/stub.h
 
 # The kernel: core and arch-host call each other (arch.h down, trap.h up),
 # so the libraries are listed twice for the static linker.

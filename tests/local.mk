@@ -22,6 +22,7 @@ UNIT_TESTS = \
 	tests/unit/check_printk \
 	tests/unit/check_sched \
 	tests/unit/check_intr \
+	tests/unit/check_user \
 	tests/unit/check_blk \
 	tests/unit/check_vfs \
 	tests/unit/check_pagecache \
@@ -75,6 +76,12 @@ tests_unit_check_intr_SOURCES = tests/unit/check_intr.c arch-host/intr.c \
 	arch-host/timer.c
 tests_unit_check_intr_CPPFLAGS = $(ARCH_CPPFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_intr_LDADD = $(CHECK_LIBS) -lrt -lpthread
+
+tests_unit_check_user_SOURCES = tests/unit/check_user.c arch-host/user.c \
+	arch-host/physmem.c arch-host/stub_image.S
+tests_unit_check_user_CPPFLAGS = $(ARCH_CPPFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_user_LDADD = $(CHECK_LIBS) -lpthread
+tests/unit/check_user-stub_image.$(OBJEXT): arch-host/stub/vmlinux-stub
 
 BOOT_TESTS = \
 	tests/boot/banner.sh \

@@ -1,0 +1,572 @@
+/*
+ * User mode: guest code runs in stub processes (arch-host/stub/stub.c),
+ * one per address space.  The kernel starts a stub with fork and
+ * execveat on a sealed memfd holding the embedded stub image, sends it
+ * the memfd of its control area over a socket on fd 0, and waits for its
+ * first trap.  From then on the two hand the guest back and forth through
+ * the control block's state word (spin briefly, then futex): the stub
+ * traps (STUB_TRAPPED), the kernel reads and edits the registers in the
+ * signal frame, queues memory operations and lets it run (STUB_RUNNING).
+ *
+ * Everything the stub wrote is hostile input: the frame's address is
+ * checked on every trap, fields are read once.  The physical-memory fd is
+ * sent with a batch that maps memory and closed by the stub right after,
+ * so guest code never finds it open.
+ *
+ * A stub that dies (killed on the host) is reaped by the SIGCHLD handler,
+ * which marks it dead and wakes a kernel waiting for it: arch_run_user()
+ * then says ARCH_TRAP_DEAD.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "arch-host/arch.h"
+#include "arch-host/host.h"
+#include "arch-host/stub/stub.h"
+
+#ifndef MFD_EXEC
+#define MFD_EXEC	0x0010U
+#endif
+#define USER_SLOTS	4096	/* stubs alive at once */
+#define SPIN_LOOPS	4000	/* polls of the state word before futex */
+
+extern const char stub_image[], stub_image_end[];
+
+struct arch_user {
+	pid_t pid;
+	int sock;			/* our end of the stub's fd 0 */
+	int area_fd;
+	struct stub_ctl *ctl;		/* the control area, mapped here */
+	volatile int dead;
+	bool started;			/* the guest's registers are set */
+	uint64_t fs_base;		/* as the stub has it */
+	bool ops_map;			/* a queued op needs the memory fd */
+	int slot;
+};
+
+static int stub_fd = -1;
+static struct arch_user *_Atomic slots[USER_SLOTS];
+
+/* ---- futex on the shared state word ---- */
+
+static void
+state_wake(struct stub_ctl *c)
+{
+	syscall(SYS_futex, &c->state, FUTEX_WAKE, 1, NULL, NULL, 0);
+}
+
+/* Wait until the stub traps (or dies). */
+static void
+state_wait_trapped(struct arch_user *u)
+{
+	struct stub_ctl *c = u->ctl;
+
+	for (int i = 0; i < SPIN_LOOPS; i++) {
+		if (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) ==
+		    STUB_TRAPPED || u->dead)
+			return;
+		__builtin_ia32_pause();
+	}
+	while (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) != STUB_TRAPPED &&
+	       !u->dead)
+		syscall(SYS_futex, &c->state, FUTEX_WAIT, STUB_RUNNING, NULL,
+			NULL, 0);
+}
+
+/* ---- stubs dying ---- */
+
+static void
+user_sigchld(int sig)
+{
+	int saved = errno, status;
+	pid_t pid;
+
+	(void)sig;
+	while ((pid = waitpid(-1, &status, WNOHANG | __WALL)) > 0) {
+		for (int i = 0; i < USER_SLOTS; i++) {
+			struct arch_user *u = slots[i];
+
+			if (u != NULL && u->pid == pid) {
+				u->dead = 1;
+				__atomic_store_n(&u->ctl->state, STUB_TRAPPED,
+						 __ATOMIC_RELEASE);
+				state_wake(u->ctl);
+				break;
+			}
+		}
+	}
+	errno = saved;
+}
+
+/* ---- starting stubs ---- */
+
+/* The sealed memfd with the stub image, made once. */
+static int
+stub_image_fd(void)
+{
+	size_t len = (size_t)(stub_image_end - stub_image);
+	int fd;
+
+	if (stub_fd >= 0)
+		return stub_fd;
+	fd = memfd_create("vmlinux-stub", MFD_CLOEXEC | MFD_ALLOW_SEALING |
+				     MFD_EXEC);
+	if (fd < 0 && errno == EINVAL)
+		fd = memfd_create("vmlinux-stub",
+				  MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, stub_image, len) != (ssize_t)len ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK |
+				   F_SEAL_GROW | F_SEAL_SEAL) != 0) {
+		int err = errno ? -errno : -EIO;
+
+		close(fd);
+		return err;
+	}
+	stub_fd = fd;
+	return fd;
+}
+
+static int
+user_init_once(void)
+{
+	static bool done;
+	struct sigaction sa;
+
+	if (done)
+		return 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = user_sigchld;
+	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+	sigfillset(&sa.sa_mask);
+	if (sigaction(SIGCHLD, &sa, NULL) != 0)
+		return -errno;
+	done = true;
+	return 0;
+}
+
+/* In the child of fork(): become the stub.  Async-signal-safe only. */
+static __attribute__((noreturn)) void
+exec_stub(int sock, int image)
+{
+	static char *const argv[] = { "vmlinux-stub", NULL };
+	static char *const envp[] = { NULL };
+	sigset_t none;
+
+	setsid();
+	if (dup2(sock, 0) < 0 || dup2(image, 1) < 0 ||
+	    fcntl(1, F_SETFD, FD_CLOEXEC) != 0)
+		_exit(126);
+	syscall(SYS_close_range, 2U, ~0U, 0U);
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	syscall(SYS_execveat, 1, "", argv, envp, AT_EMPTY_PATH);
+	_exit(127);
+}
+
+/* Send the set-up message with fd: our pid and the area's length. */
+static int
+send_setup(int sock, int fd, const void *data, size_t len)
+{
+	struct iovec iov = { (void *)data, len };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} cm;
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cm.buf, .msg_controllen = sizeof(cm.buf),
+	};
+	struct cmsghdr *h = CMSG_FIRSTHDR(&msg);
+
+	memset(cm.buf, 0, sizeof(cm.buf));
+	h->cmsg_level = SOL_SOCKET;
+	h->cmsg_type = SCM_RIGHTS;
+	h->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(h), &fd, sizeof(int));
+	return sendmsg(sock, &msg, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -EIO;
+}
+
+static int
+slot_take(struct arch_user *u)
+{
+	for (int i = 0; i < USER_SLOTS; i++) {
+		struct arch_user *none = NULL;
+
+		if (__atomic_compare_exchange_n(&slots[i], &none, u, false,
+						__ATOMIC_SEQ_CST,
+						__ATOMIC_SEQ_CST)) {
+			u->slot = i;
+			return 0;
+		}
+	}
+	return -EAGAIN;
+}
+
+int
+arch_user_create(struct arch_user **out)
+{
+	struct { uint64_t ppid, area_len; } setup;
+	struct arch_user *u;
+	int sv[2], image, err;
+	sigset_t all, old;
+
+	err = user_init_once();
+	if (err)
+		return err;
+	image = stub_image_fd();
+	if (image < 0)
+		return image;
+	u = calloc(1, sizeof(*u));
+	if (u == NULL)
+		return -ENOMEM;
+	u->sock = u->area_fd = -1;
+	u->slot = -1;
+	u->area_fd = memfd_create("vmlinux-stub-area", MFD_CLOEXEC);
+	if (u->area_fd < 0 || ftruncate(u->area_fd, STUB_AREA_SIZE) != 0)
+		goto fail_errno;
+	u->ctl = mmap(NULL, STUB_AREA_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_SHARED, u->area_fd, 0);
+	if (u->ctl == MAP_FAILED) {
+		u->ctl = NULL;
+		goto fail_errno;
+	}
+	u->ctl->state = STUB_RUNNING;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+		goto fail_errno;
+	u->sock = sv[0];
+	err = slot_take(u);
+	if (err)
+		goto fail_sv1;
+	/* No handler of ours may run in the child before exec. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	u->pid = fork();
+	if (u->pid == 0)
+		exec_stub(sv[1], image);
+	err = u->pid < 0 ? -errno : 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	close(sv[1]);
+	if (err)
+		goto fail;
+	setup.ppid = (uint64_t)getpid();
+	setup.area_len = STUB_AREA_SIZE;
+	err = send_setup(u->sock, u->area_fd, &setup, sizeof(setup));
+	if (err == 0) {
+		state_wait_trapped(u);
+		if (u->dead || !u->ctl->ready || u->ctl->signo != SIGSYS)
+			err = -ECHILD;
+	}
+	if (err) {
+		arch_user_destroy(u);
+		return err;
+	}
+	*out = u;
+	return 0;
+fail_sv1:
+	close(sv[1]);
+	goto fail;
+fail_errno:
+	err = -errno;
+fail:
+	arch_user_destroy(u);
+	return err;
+}
+
+void
+arch_user_destroy(struct arch_user *u)
+{
+	if (u == NULL)
+		return;
+	if (u->slot >= 0)
+		__atomic_store_n(&slots[u->slot], NULL, __ATOMIC_SEQ_CST);
+	if (u->pid > 0 && !u->dead)
+		kill(u->pid, SIGKILL);	/* the SIGCHLD handler reaps it */
+	if (u->sock >= 0)
+		close(u->sock);
+	if (u->ctl != NULL)
+		munmap(u->ctl, STUB_AREA_SIZE);
+	if (u->area_fd >= 0)
+		close(u->area_fd);
+	free(u);
+}
+
+/* ---- memory operations ---- */
+
+static int
+queue_op(struct arch_user *u, uint32_t type, uint64_t addr, uint64_t len,
+	 uint64_t off, int prot)
+{
+	struct stub_ctl *c = u->ctl;
+	uint32_t hprot = ((prot & ARCH_PROT_READ) ? PROT_READ : 0) |
+			 ((prot & ARCH_PROT_WRITE) ? PROT_WRITE : 0) |
+			 ((prot & ARCH_PROT_EXEC) ? PROT_EXEC : 0);
+	struct stub_op *last;
+	int err;
+
+	if (((addr | len | off) & (HOST_PAGE_SIZE - 1)) != 0 || len == 0 ||
+	    addr >= ARCH_USER_TOP || len > ARCH_USER_TOP - addr)
+		return -EINVAL;
+	if (type == STUB_OP_MMAP && (off >= arch_physmem_size() ||
+				     len > arch_physmem_size() - off))
+		return -EINVAL;
+	/* Merge with the last op when it continues it. */
+	if (c->nr_ops > 0) {
+		last = &c->ops[c->nr_ops - 1];
+		if (last->type == type && last->prot == hprot &&
+		    last->addr + last->len == addr &&
+		    (type != STUB_OP_MMAP || last->off + last->len == off)) {
+			last->len += len;
+			return 0;
+		}
+	}
+	if (c->nr_ops == STUB_MAX_OPS) {
+		err = arch_user_flush(u);
+		if (err)
+			return err;
+	}
+	c->ops[c->nr_ops++] = (struct stub_op){
+		.type = type, .prot = hprot, .addr = addr, .len = len,
+		.off = off,
+	};
+	if (type == STUB_OP_MMAP)
+		u->ops_map = true;
+	return 0;
+}
+
+int
+arch_user_map(struct arch_user *u, uint64_t addr, uint64_t len, uint64_t pa,
+	      int prot)
+{
+	return queue_op(u, STUB_OP_MMAP, addr, len, pa, prot);
+}
+
+int
+arch_user_unmap(struct arch_user *u, uint64_t addr, uint64_t len)
+{
+	return queue_op(u, STUB_OP_MUNMAP, addr, len, 0, 0);
+}
+
+int
+arch_user_protect(struct arch_user *u, uint64_t addr, uint64_t len, int prot)
+{
+	return queue_op(u, STUB_OP_MPROTECT, addr, len, 0, prot);
+}
+
+/* Let the stub run with flags; 0, or -EIO if the memory fd cannot go. */
+static int
+let_run(struct arch_user *u, uint32_t flags)
+{
+	struct stub_ctl *c = u->ctl;
+	char byte = 0;
+
+	if (c->nr_ops > 0 && u->ops_map) {
+		if (send_setup(u->sock, physmem_fd(), &byte, 1) != 0)
+			return -EIO;
+		flags |= STUB_FD_SENT;
+	}
+	u->ops_map = false;
+	c->flags = flags;
+	__atomic_store_n(&c->state, STUB_RUNNING, __ATOMIC_RELEASE);
+	state_wake(c);
+	return 0;
+}
+
+/* After a report with signo 0: the ops' result. */
+static int
+ops_result(struct arch_user *u)
+{
+	int32_t err = u->ctl->op_error;
+
+	if (err >= 0)
+		return 0;
+	if (err == -ENOMEM)
+		fprintf(stderr, "%s: a stub could not map guest memory: the "
+			"host's map count (vm.max_map_count) may be "
+			"exhausted\n", host_progname);
+	return err < -4095 ? -EIO : err;
+}
+
+int
+arch_user_flush(struct arch_user *u)
+{
+	int err;
+
+	if (u->dead)
+		return -ECHILD;
+	if (u->ctl->nr_ops == 0)
+		return 0;
+	err = let_run(u, STUB_OPS_ONLY);
+	if (err)
+		return err;
+	state_wait_trapped(u);
+	if (u->dead)
+		return -ECHILD;
+	return ops_result(u);
+}
+
+/* ---- running the guest ---- */
+
+/* The frame's ucontext, if the stub's pointer to it is sound. */
+static ucontext_t *
+frame_of(struct arch_user *u)
+{
+	uint64_t uc = __atomic_load_n(&u->ctl->uc, __ATOMIC_RELAXED);
+	uint64_t lo = STUB_AREAS + STUB_CTL_SIZE;
+	uint64_t hi = STUB_AREAS + STUB_AREA_SIZE - sizeof(ucontext_t);
+
+	if (uc < lo || uc > hi || (uc & 7) != 0)
+		return NULL;
+	return (ucontext_t *)((char *)u->ctl + (uc - STUB_AREAS));
+}
+
+static void
+regs_to_frame(const struct user_regs *r, greg_t *g)
+{
+	const uint64_t user_flags = 0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 |
+				    0x400 | 0x800 | 0x40000 | 0x200000;
+
+	g[REG_R8] = (greg_t)r->r8;
+	g[REG_R9] = (greg_t)r->r9;
+	g[REG_R10] = (greg_t)r->r10;
+	g[REG_R11] = (greg_t)r->r11;
+	g[REG_R12] = (greg_t)r->r12;
+	g[REG_R13] = (greg_t)r->r13;
+	g[REG_R14] = (greg_t)r->r14;
+	g[REG_R15] = (greg_t)r->r15;
+	g[REG_RDI] = (greg_t)r->rdi;
+	g[REG_RSI] = (greg_t)r->rsi;
+	g[REG_RBP] = (greg_t)r->rbp;
+	g[REG_RBX] = (greg_t)r->rbx;
+	g[REG_RDX] = (greg_t)r->rdx;
+	g[REG_RAX] = (greg_t)r->rax;
+	g[REG_RCX] = (greg_t)r->rcx;
+	g[REG_RSP] = (greg_t)r->rsp;
+	g[REG_RIP] = (greg_t)r->rip;
+	g[REG_EFL] = (greg_t)((r->eflags & user_flags) | 0x202);
+}
+
+static void
+regs_from_frame(struct user_regs *r, const greg_t *g)
+{
+	r->r8 = (uint64_t)g[REG_R8];
+	r->r9 = (uint64_t)g[REG_R9];
+	r->r10 = (uint64_t)g[REG_R10];
+	r->r11 = (uint64_t)g[REG_R11];
+	r->r12 = (uint64_t)g[REG_R12];
+	r->r13 = (uint64_t)g[REG_R13];
+	r->r14 = (uint64_t)g[REG_R14];
+	r->r15 = (uint64_t)g[REG_R15];
+	r->rdi = (uint64_t)g[REG_RDI];
+	r->rsi = (uint64_t)g[REG_RSI];
+	r->rbp = (uint64_t)g[REG_RBP];
+	r->rbx = (uint64_t)g[REG_RBX];
+	r->rdx = (uint64_t)g[REG_RDX];
+	r->rax = (uint64_t)g[REG_RAX];
+	r->rcx = (uint64_t)g[REG_RCX];
+	r->rsp = (uint64_t)g[REG_RSP];
+	r->rip = (uint64_t)g[REG_RIP];
+	r->eflags = (uint64_t)g[REG_EFL];
+	r->cs = 0x33;
+	r->ss = 0x2b;
+}
+
+/* Say why the stub trapped, from the control block and the frame. */
+static void
+classify(struct arch_user *u, const greg_t *g, struct arch_trap *t)
+{
+	struct stub_ctl *c = u->ctl;
+	int sig = (int)c->signo;
+	uint64_t err = (uint64_t)g[REG_ERR];
+
+	memset(t, 0, sizeof(*t));
+	t->hostsig = sig;
+	t->code = c->code;
+	t->addr = c->addr;
+	if (sig == SIGSYS && c->code == 1 /* SYS_SECCOMP */) {
+		t->kind = ARCH_TRAP_SYSCALL;
+		t->foreign = c->arch != 0xc000003eU /* AUDIT_ARCH_X86_64 */ ||
+			     (g[REG_RAX] & 0x40000000) != 0;
+	} else if (sig == STUB_SIG_PREEMPT) {
+		t->kind = ARCH_TRAP_INTERRUPTED;
+	} else if ((sig == SIGSEGV || sig == SIGBUS) && c->code > 0 &&
+		   g[REG_TRAPNO] == 14) {
+		t->kind = ARCH_TRAP_FAULT;
+		t->access = (err & 2) ? ARCH_ACCESS_WRITE :
+			    (err & 16) ? ARCH_ACCESS_EXEC : ARCH_ACCESS_READ;
+		/* The host's own VMA says it: the PTE bit may be clear. */
+		if (sig == SIGSEGV && c->code == SEGV_ACCERR)
+			t->access |= ARCH_ACCESS_PRESENT;
+	} else {
+		t->kind = ARCH_TRAP_SIGNAL;
+	}
+}
+
+int
+arch_run_user(struct arch_user *u, struct user_regs *regs,
+	      struct arch_trap *t)
+{
+	uint32_t flags = 0;
+	ucontext_t *uc;
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	t->kind = ARCH_TRAP_DEAD;
+	if (u->dead)
+		return 0;
+	uc = frame_of(u);
+	if (uc == NULL)
+		return -EFAULT;
+	regs_to_frame(regs, uc->uc_mcontext.gregs);
+	if (!u->started || regs->fs_base != u->fs_base) {
+		u->ctl->fs_base = regs->fs_base;
+		u->fs_base = regs->fs_base;
+		flags |= STUB_SET_FS;
+		u->started = true;
+	}
+	err = let_run(u, flags);
+	if (err)
+		return err;
+	state_wait_trapped(u);
+	if (u->dead)
+		return 0;
+	if (u->ctl->signo == 0)	/* the ops failed: it did not run */
+		return ops_result(u);
+	uc = frame_of(u);
+	if (uc == NULL)
+		return -EFAULT;
+	regs_from_frame(regs, uc->uc_mcontext.gregs);
+	regs->fs_base = u->fs_base;
+	classify(u, uc->uc_mcontext.gregs, t);
+	return 0;
+}
+
+pid_t
+arch_user_host_pid(const struct arch_user *u)
+{
+	return u->pid;
+}
+
+void
+arch_user_kick(struct arch_user *u)
+{
+	if (!u->dead &&
+	    __atomic_load_n(&u->ctl->state, __ATOMIC_ACQUIRE) == STUB_RUNNING)
+		syscall(SYS_tgkill, u->pid, u->pid, STUB_SIG_PREEMPT);
+}
