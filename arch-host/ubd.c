@@ -45,6 +45,7 @@
 #define mem_defined(a, n)	((void)VALGRIND_MAKE_MEM_DEFINED(a, n))
 #else
 #define mem_defined(a, n)	((void)(a), (void)(n))
+#define RUNNING_ON_VALGRIND	0
 #endif
 
 #define UBD_SECTOR	512

@@ -81,7 +81,7 @@ tests_unit_check_user_SOURCES = tests/unit/check_user.c arch-host/user.c \
 	arch-host/physmem.c arch-host/stub_image.S
 tests_unit_check_user_CPPFLAGS = $(ARCH_CPPFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_user_LDADD = $(CHECK_LIBS) -lpthread
-tests/unit/check_user-stub_image.$(OBJEXT): arch-host/stub/vmlinux-stub
+arch-host/tests_unit_check_user-stub_image.$(OBJEXT): arch-host/stub/vmlinux-stub
 
 BOOT_TESTS = \
 	tests/boot/banner.sh \
