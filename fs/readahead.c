@@ -30,6 +30,18 @@ struct ra_batch {
 	unsigned int n;
 };
 
+/* Keep the bytes of page index past size zero, as the cache promises
+ * (the disk block may hold anything there). */
+static void
+ra_zero_tail(void *data, uint64_t index, uint64_t size)
+{
+	uint64_t start = index << PAGE_SHIFT;
+	uint64_t keep = size > start ? size - start : 0;
+
+	if (keep < PAGE_SIZE)
+		memset((char *)data + keep, 0, PAGE_SIZE - keep);
+}
+
 /*
  * Pages from index (not cached) up to end, stopping at the first that is
  * cached: add them locked and read them with one readpages.  A page
@@ -67,9 +79,14 @@ ra_read(struct inode *inode, uint64_t index, uint64_t end)
 	if (b->n == 1)
 		pc_fill(inode, b->page[0], true);
 	else if (b->n > 1) {
+		uint64_t size = inode->size;
+
 		err = inode->pcops->readpages(inode, b->index, b->data, b->n);
-		for (unsigned int k = 0; k < b->n; k++)
+		size = MIN(size, inode->size);	/* truncated meanwhile */
+		for (unsigned int k = 0; k < b->n; k++) {
+			ra_zero_tail(b->data[k], b->index[k], size);
 			pc_unlock(b->page[k], err < 0 ? err : 0);
+		}
 	}
 	for (unsigned int k = 0; k < b->n; k++)
 		pagecache_put(b->page[k]);

@@ -180,8 +180,9 @@ struct page_cache_ops {
 	/*
 	 * Optional: fill the n pages page[i] at index[i] (ascending)
 	 * together, submitting all their I/O before waiting once.  0, or
-	 * the first -errno: then none of them counts as read.  NULL:
-	 * readpage, page by page.
+	 * the first -errno: then none of them counts as read.  The
+	 * bytes past the end of the file need not be zeros (the cache
+	 * zeroes them).  NULL: readpage, page by page.
 	 */
 	int (*readpages)(struct inode *inode, const uint64_t *index,
 			 void *const *page, unsigned int n);

@@ -6,9 +6,8 @@
  * batch of pages, and readpages, the read of one, build their bios over
  * the runs of all of them (up to BLK_MAX_SEGMENTS blocks each) and submit
  * them all before waiting once, so sequential I/O goes out in large
- * requests.  Reads and
- * writes themselves are the VFS's generic ones (generic_file_ops) on top
- * of the page cache.
+ * requests.  Reads and writes themselves are the VFS's generic ones
+ * (generic_file_ops) on top of the page cache.
  *
  * A write(2) allocates the blocks it writes in prepare_write, before its
  * data is copied, in the writer's task: a full disk is -ENOSPC (or a
@@ -314,7 +313,7 @@ ext2_writepages(struct inode *inode, const uint64_t *index,
 }
 
 /* Map page index and queue the reads of its blocks; zero its holes and
- * what lies past the end of the file. */
+ * the blocks past the end of the file (the cache zeroes the rest). */
 static int
 ext2_ra_page(struct ext2_wb *wb, struct inode *inode, uint64_t index,
 	     uint64_t size, uint8_t *page)
@@ -346,8 +345,7 @@ ext2_ra_page(struct ext2_wb *wb, struct inode *inode, uint64_t index,
 
 /*
  * page_cache_ops.readpages: read n pages (ascending) with bios over runs
- * of consecutive blocks, waiting once.  The bytes past the size the file
- * had when the reads were queued are zeros.  0 or the first -errno.
+ * of consecutive blocks, waiting once.  0 or the first -errno.
  */
 static int
 ext2_readpages(struct inode *inode, const uint64_t *index,
@@ -363,18 +361,6 @@ ext2_readpages(struct inode *inode, const uint64_t *index,
 	for (unsigned int i = 0; i < n && err == 0; i++)
 		err = ext2_ra_page(&wb, inode, index[i], size, page[i]);
 	ext2_wb_wait(&wb);
-	if (err == 0 && inode->size < size) {
-		/* Truncated meanwhile: what was cut reads as zeros. */
-		for (unsigned int i = 0; i < n; i++) {
-			uint64_t start = index[i] * PAGE_SIZE;
-			uint64_t keep = inode->size > start ?
-					inode->size - start : 0;
-
-			if (keep < PAGE_SIZE)
-				memset((uint8_t *)page[i] + keep, 0,
-				       PAGE_SIZE - keep);
-		}
-	}
 	return err != 0 ? err : wb.error;
 }
 
