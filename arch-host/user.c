@@ -8,8 +8,10 @@
  * traps (STUB_TRAPPED), the kernel reads and edits the registers in the
  * signal frame, queues memory operations and lets it run (STUB_RUNNING).
  *
- * Everything the stub wrote is hostile input: the frame's address is
- * checked on every trap, fields are read once.  The physical-memory fd is
+ * The control page is writable by guest code, so what the stub wrote is
+ * hostile input (the frame's address is checked on every trap, fields
+ * are read once) and what the kernel keeps (the queued ops) lives here
+ * and is copied there only while the guest is stopped.  The physical-memory fd is
  * sent with a batch that maps memory and closed by the stub right after,
  * so guest code never finds it open.
  *
@@ -55,6 +57,9 @@ struct arch_user {
 	uint64_t fs_base;		/* as the stub has it */
 	bool ops_map;			/* a queued op needs the memory fd */
 	int slot;
+	/* Queued ops, kept here: guest code can write the control page. */
+	uint32_t nr_ops;
+	struct stub_op ops[STUB_MAX_OPS];
 };
 
 static int stub_fd = -1;
@@ -313,7 +318,6 @@ static int
 queue_op(struct arch_user *u, uint32_t type, uint64_t addr, uint64_t len,
 	 uint64_t off, int prot)
 {
-	struct stub_ctl *c = u->ctl;
 	uint32_t hprot = ((prot & ARCH_PROT_READ) ? PROT_READ : 0) |
 			 ((prot & ARCH_PROT_WRITE) ? PROT_WRITE : 0) |
 			 ((prot & ARCH_PROT_EXEC) ? PROT_EXEC : 0);
@@ -327,8 +331,8 @@ queue_op(struct arch_user *u, uint32_t type, uint64_t addr, uint64_t len,
 				     len > arch_physmem_size() - off))
 		return -EINVAL;
 	/* Merge with the last op when it continues it. */
-	if (c->nr_ops > 0) {
-		last = &c->ops[c->nr_ops - 1];
+	if (u->nr_ops > 0) {
+		last = &u->ops[u->nr_ops - 1];
 		if (last->type == type && last->prot == hprot &&
 		    last->addr + last->len == addr &&
 		    (type != STUB_OP_MMAP || last->off + last->len == off)) {
@@ -336,12 +340,12 @@ queue_op(struct arch_user *u, uint32_t type, uint64_t addr, uint64_t len,
 			return 0;
 		}
 	}
-	if (c->nr_ops == STUB_MAX_OPS) {
+	if (u->nr_ops == STUB_MAX_OPS) {
 		err = arch_user_flush(u);
 		if (err)
 			return err;
 	}
-	c->ops[c->nr_ops++] = (struct stub_op){
+	u->ops[u->nr_ops++] = (struct stub_op){
 		.type = type, .prot = hprot, .addr = addr, .len = len,
 		.off = off,
 	};
@@ -369,18 +373,22 @@ arch_user_protect(struct arch_user *u, uint64_t addr, uint64_t len, int prot)
 	return queue_op(u, STUB_OP_MPROTECT, addr, len, 0, prot);
 }
 
-/* Let the stub run with flags; 0, or -EIO if the memory fd cannot go. */
+/* Let the stub run with flags and the queued ops; 0, or -EIO if the
+ * memory fd cannot go. */
 static int
 let_run(struct arch_user *u, uint32_t flags)
 {
 	struct stub_ctl *c = u->ctl;
 	char byte = 0;
 
-	if (c->nr_ops > 0 && u->ops_map) {
+	if (u->nr_ops > 0 && u->ops_map) {
 		if (send_setup(u->sock, physmem_fd(), &byte, 1) != 0)
 			return -EIO;
 		flags |= STUB_FD_SENT;
 	}
+	memcpy(c->ops, u->ops, u->nr_ops * sizeof(u->ops[0]));
+	c->nr_ops = u->nr_ops;
+	u->nr_ops = 0;
 	u->ops_map = false;
 	c->flags = flags;
 	__atomic_store_n(&c->state, STUB_RUNNING, __ATOMIC_RELEASE);
@@ -410,7 +418,7 @@ arch_user_flush(struct arch_user *u)
 
 	if (u->dead)
 		return -ECHILD;
-	if (u->ctl->nr_ops == 0)
+	if (u->nr_ops == 0)
 		return 0;
 	err = let_run(u, STUB_OPS_ONLY);
 	if (err)
