@@ -41,7 +41,7 @@ EXTRA_DIST += arch-host/stub/stub.c arch-host/stub/stub.h
 
 # The kernel: core and arch-host call each other (arch.h down, trap.h up),
 # so the libraries are listed twice for the static linker.
-KERNEL_A = core/libinit.a fs/libfs.a drivers/libdrivers.a core/libcore.a \
+KERNEL_A = core/libinit.a core/libproc.a fs/libfs.a drivers/libdrivers.a core/libcore.a \
 	arch-host/libarch.a
 KERNEL_LIBS = $(KERNEL_A) $(KERNEL_A) $(ARCH_LIBS)
 KERNEL_DEPS = $(KERNEL_A)

@@ -54,6 +54,7 @@ struct arch_user {
 	struct stub_ctl *ctl;		/* the control area, mapped here */
 	volatile int dead;
 	bool started;			/* the guest's registers are set */
+	volatile bool kicked;		/* arch_user_kick() since last trap */
 	uint64_t fs_base;		/* as the stub has it */
 	bool ops_map;			/* a queued op needs the memory fd */
 	int slot;
@@ -538,6 +539,12 @@ arch_run_user(struct arch_user *u, struct user_regs *regs,
 	t->kind = ARCH_TRAP_DEAD;
 	if (u->dead)
 		return 0;
+	if (u->kicked) {
+		/* Kicked before it ran: an interruption at once. */
+		u->kicked = false;
+		t->kind = ARCH_TRAP_INTERRUPTED;
+		return 0;
+	}
 	uc = frame_of(u);
 	if (uc == NULL)
 		return -EFAULT;
@@ -551,7 +558,10 @@ arch_run_user(struct arch_user *u, struct user_regs *regs,
 	err = let_run(u, flags);
 	if (err)
 		return err;
+	if (u->kicked)		/* kicked while we were starting it */
+		syscall(SYS_tgkill, u->pid, u->pid, STUB_SIG_PREEMPT);
 	state_wait_trapped(u);
+	u->kicked = false;
 	if (u->dead)
 		return 0;
 	if (u->ctl->signo == 0)	/* the ops failed: it did not run */
@@ -574,6 +584,7 @@ arch_user_host_pid(const struct arch_user *u)
 void
 arch_user_kick(struct arch_user *u)
 {
+	u->kicked = true;
 	if (!u->dead &&
 	    __atomic_load_n(&u->ctl->state, __ATOMIC_ACQUIRE) == STUB_RUNNING)
 		syscall(SYS_tgkill, u->pid, u->pid, STUB_SIG_PREEMPT);

@@ -159,4 +159,96 @@ struct kdirent64 {
 #define KPROC_SUPER_MAGIC	0x9fa0
 #define KDEVFS_MAGIC		0x1373	/* Linux's devfs magic */
 
+/* ---- stat family: *at flags of stat(2)/statx(2) and struct statx ---- */
+#define KAT_NO_AUTOMOUNT	0x800
+#define KAT_STATX_SYNC_TYPE	0x6000
+#define KAT_STATX_SYNC_AS_STAT	0x0000
+#define KAT_STATX_FORCE_SYNC	0x2000
+#define KAT_STATX_DONT_SYNC	0x4000
+
+/* statx(2) mask bits. */
+#define KSTATX_TYPE		0x0001U
+#define KSTATX_MODE		0x0002U
+#define KSTATX_NLINK		0x0004U
+#define KSTATX_UID		0x0008U
+#define KSTATX_GID		0x0010U
+#define KSTATX_ATIME		0x0020U
+#define KSTATX_MTIME		0x0040U
+#define KSTATX_CTIME		0x0080U
+#define KSTATX_INO		0x0100U
+#define KSTATX_SIZE		0x0200U
+#define KSTATX_BLOCKS		0x0400U
+#define KSTATX_BASIC_STATS	0x07ffU
+#define KSTATX_BTIME		0x0800U
+#define KSTATX_MNT_ID		0x1000U
+#define KSTATX__RESERVED	0x80000000U
+
+struct kstatx_timestamp {
+	int64_t tv_sec;
+	uint32_t tv_nsec;
+	int32_t __reserved;
+};
+
+/* struct statx of Linux (the same on every architecture). */
+struct kstatx {
+	uint32_t stx_mask;
+	uint32_t stx_blksize;
+	uint64_t stx_attributes;
+	uint32_t stx_nlink;
+	uint32_t stx_uid;
+	uint32_t stx_gid;
+	uint16_t stx_mode;
+	uint16_t __spare0;
+	uint64_t stx_ino;
+	uint64_t stx_size;
+	uint64_t stx_blocks;
+	uint64_t stx_attributes_mask;
+	struct kstatx_timestamp stx_atime;
+	struct kstatx_timestamp stx_btime;
+	struct kstatx_timestamp stx_ctime;
+	struct kstatx_timestamp stx_mtime;
+	uint32_t stx_rdev_major;
+	uint32_t stx_rdev_minor;
+	uint32_t stx_dev_major;
+	uint32_t stx_dev_minor;
+	uint64_t stx_mnt_id;
+	uint32_t stx_dio_mem_align;
+	uint32_t stx_dio_offset_align;
+	uint64_t __spare3[12];
+};
+_Static_assert(sizeof(struct kstatx) == 256, "struct statx is 256 bytes");
+_Static_assert(__builtin_offsetof(struct kstatx, stx_rdev_major) == 128,
+	       "struct statx: stx_rdev_major at 128");
+
+/* ---- mount(2) and umount2(2) flags ---- */
+#define KMS_RDONLY	0x1
+#define KMS_NOSUID	0x2
+#define KMS_NODEV	0x4
+#define KMS_NOEXEC	0x8
+#define KMS_SYNCHRONOUS	0x10
+#define KMS_REMOUNT	0x20
+#define KMS_MANDLOCK	0x40
+#define KMS_DIRSYNC	0x80
+#define KMS_NOSYMFOLLOW	0x100
+#define KMS_NOATIME	0x400
+#define KMS_NODIRATIME	0x800
+#define KMS_BIND	0x1000
+#define KMS_MOVE	0x2000
+#define KMS_REC		0x4000
+#define KMS_SILENT	0x8000
+#define KMS_UNBINDABLE	(1 << 17)
+#define KMS_PRIVATE	(1 << 18)
+#define KMS_SLAVE	(1 << 19)
+#define KMS_SHARED	(1 << 20)
+#define KMS_RELATIME	(1 << 21)
+#define KMS_STRICTATIME	(1 << 24)
+#define KMS_LAZYTIME	(1 << 25)
+#define KMS_MGC_MSK	0xffff0000UL	/* old magic in the top half */
+#define KMS_MGC_VAL	0xc0ed0000UL
+
+#define KMNT_FORCE		0x1
+#define KMNT_DETACH		0x2
+#define KMNT_EXPIRE		0x4
+#define KUMOUNT_NOFOLLOW	0x8
+
 #endif

@@ -25,6 +25,10 @@
 #define __noreturn	__attribute__((noreturn))
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
 
+/* One access the compiler may not tear, merge or move out of a loop. */
+#define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+
 #define KIB	1024UL
 #define MIB	(1024UL * KIB)
 #define GIB	(1024UL * MIB)

@@ -27,3 +27,36 @@ noinst_LIBRARIES += core/libinit.a
 core_libinit_a_CPPFLAGS = $(KERNEL_CPPFLAGS)
 core_libinit_a_CFLAGS = $(KERNEL_CFLAGS)
 core_libinit_a_SOURCES = core/main.c
+
+# Processes and user mode: address spaces, exec, the system calls.  They
+# sit above fs/ and drivers/ (they open files, map the page cache), so
+# they are a library of their own, linked before fs/.
+noinst_LIBRARIES += core/libproc.a
+core_libproc_a_CPPFLAGS = $(KERNEL_CPPFLAGS)
+core_libproc_a_CFLAGS = $(KERNEL_CFLAGS)
+core_libproc_a_SOURCES = \
+	core/mm.h core/process.h core/syscall.h core/syscalls.h \
+	core/exec.h core/futex.h core/pipe.h core/mm_int.h core/utsname.h \
+	core/exec.c \
+	core/exec_elf.c \
+	core/exit.c \
+	core/fork.c \
+	core/futex.c \
+	core/mm.c \
+	core/mm_fault.c \
+	core/mmap.c \
+	core/mremap.c \
+	core/pgtable.c \
+	core/pipe.c \
+	core/process.c \
+	core/sys_cred.c \
+	core/sys_file.c \
+	core/sys_info.c \
+	core/sys_mm.c \
+	core/sys_path.c \
+	core/sys_poll.c \
+	core/sys_proc.c \
+	core/sys_stat.c \
+	core/sys_time.c \
+	core/syscall_table.c \
+	core/user.c

@@ -12,7 +12,9 @@
 #include "core/errno.h"
 #include "core/kthread.h"
 #include "core/page.h"
+#include "core/pipe.h"
 #include "core/printk.h"
+#include "core/process.h"
 #include "core/sched.h"
 #include "core/slab.h"
 #include "core/timer.h"
@@ -22,6 +24,7 @@
 #include "drivers/mem.h"
 #include "drivers/ubd.h"
 #include "fs/buffer.h"
+#include "fs/devices.h"
 #include "fs/filesystems.h"
 #include "fs/fuse.h"
 #include "fs/pagecache.h"
@@ -155,9 +158,11 @@ mount_dev(void)
 }
 
 /*
- * Look for init as Linux does: init= or the fallback list.  There is no
- * user mode yet, so nothing can run: say what was found, write everything
- * back and unmount (the image stays clean), then panic as Linux does.
+ * Start init as Linux does: init= or the fallback list, with the words
+ * after "--" as its arguments.  On success this thread becomes process 1
+ * and never returns here; the kernel halts when init exits.  If nothing
+ * can run: write everything back and unmount (the image stays clean),
+ * then panic as Linux does.
  */
 static void
 run_init(const struct boot_config *cfg)
@@ -165,20 +170,32 @@ run_init(const struct boot_config *cfg)
 	static const char *const fallback[] = {
 		"/sbin/init", "/etc/init", "/bin/init", "/bin/sh",
 	};
-	struct kstat st;
+	const char *argv[BOOT_MAX_WORDS + 2];
+	const char *envp[BOOT_MAX_WORDS + 3];
+	int envc = 0, err;
 
+	envp[envc++] = "HOME=/";
+	envp[envc++] = "TERM=linux";
+	for (int i = 0; i < cfg->init_envc && envc < BOOT_MAX_WORDS + 2; i++)
+		envp[envc++] = cfg->init_envp[i];
+	envp[envc] = NULL;
+	for (int i = 0; i < cfg->init_argc && i < BOOT_MAX_WORDS; i++)
+		argv[i + 1] = cfg->init_argv[i];
+	argv[MIN(cfg->init_argc, BOOT_MAX_WORDS) + 1] = NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(fallback); i++) {
 		const char *path = cfg->init ? cfg->init : fallback[i];
 
-		if (vfs_stat(NULL, path, 0, &st) == 0)
-			pr_err("Starting init: %s exists but couldn't execute "
-			       "it (error %d: no user mode yet)\n", path,
-			       -ENOEXEC);
+		argv[0] = path;
+		err = process_start_init(path, argv, envp);
 		if (cfg->init != NULL) {
+			pr_err("Failed to execute %s (error %d)\n", path, err);
 			kernel_unmount_all();
 			panic("Requested init %s failed (error %d).", path,
-			      -ENOEXEC);
+			      err);
 		}
+		if (err != -ENOENT)
+			pr_err("Starting init: %s exists but couldn't execute "
+			       "it (error %d)\n", path, err);
 	}
 	kernel_unmount_all();
 	panic("No working init found.  Try passing init= option to kernel.");
@@ -227,6 +244,7 @@ fs_init(void)
 		err = devfs_init();
 	if (err)
 		panic("cannot set up the filesystems: error %d", err);
+	fifo_register(pipe_fifo_open);
 }
 
 void

@@ -32,7 +32,38 @@ static struct task idle_task;			/* the boot context */
 static struct task *switch_prev;		/* [i] task we switched from */
 static bool need_resched;			/* [i] */
 static uint64_t nr_switches;			/* [i] */
-static int next_tid = 1;			/* [i] */
+static int next_tid = 1;			/* [i] next to try */
+static unsigned long tid_map[TID_MAX / 64];	/* [i] ids in use */
+
+/*
+ * Take the lowest free id at or after next_tid, wrapping to 2 (pid 1 is
+ * init's for good once taken).  Interrupts disabled.  -EAGAIN if none.
+ */
+static int
+tid_alloc_locked(void)
+{
+	for (int n = 0; n < TID_MAX; n++) {
+		int id = next_tid;
+
+		next_tid = next_tid + 1 < TID_MAX ? next_tid + 1 : 2;
+		if (!(tid_map[id / 64] & (1UL << (id % 64)))) {
+			tid_map[id / 64] |= 1UL << (id % 64);
+			return id;
+		}
+	}
+	return -EAGAIN;
+}
+
+void
+tid_free(int tid)
+{
+	unsigned long s = arch_intr_save();
+
+	KASSERT(tid > 0 && tid < TID_MAX &&
+		(tid_map[tid / 64] & (1UL << (tid % 64))));
+	tid_map[tid / 64] &= ~(1UL << (tid % 64));
+	arch_intr_restore(s);
+}
 
 int
 sched_init(const char *policy)
@@ -46,6 +77,8 @@ sched_init(const char *policy)
 		return -EINVAL;
 	sched_class = c;
 	list_init(&all_tasks);		/* a unit test may boot again */
+	memset(tid_map, 0, sizeof(tid_map));
+	next_tid = 1;
 	kstrlcpy(idle_task.comm, "swapper", sizeof(idle_task.comm));
 	idle_task.state = TASK_RUNNING;
 	idle_task.is_idle = true;
@@ -108,9 +141,17 @@ task_create(struct task **out, const char *name, void (*fn)(void *),
 	sched_class->task_init(t);
 	arch_ctx_init(&t->ctx, t->stack, t->stack_size, task_start, t);
 	s = arch_intr_save();
-	t->tid = next_tid++;
-	list_add_tail(&t->all_node, &all_tasks);
+	t->tid = tid_alloc_locked();
+	if (t->tid > 0)
+		list_add_tail(&t->all_node, &all_tasks);
 	arch_intr_restore(s);
+	if (t->tid < 0) {
+		int err = t->tid;
+
+		arch_stack_free(t->stack, t->stack_size);
+		kfree(t);
+		return err;
+	}
 	*out = t;
 	return 0;
 }
@@ -130,9 +171,22 @@ task_free(struct task *t)
 {
 	KASSERT(t->state == TASK_DEAD && t != current && !t->on_rq);
 	list_del(&t->all_node);
+	if (!t->tid_kept)
+		tid_free(t->tid);
 	arch_stack_free(t->stack, t->stack_size);
 	kfree(t->kthread);
 	kfree(t);
+}
+
+void
+task_abort(struct task *t)
+{
+	unsigned long s = arch_intr_save();
+
+	KASSERT(!t->on_rq && t != current);
+	t->state = TASK_DEAD;
+	arch_intr_restore(s);
+	task_put(t);
 }
 
 void
@@ -249,7 +303,12 @@ sched_need_resched(void)
 void
 trap_preempt(void)
 {
-	if (need_resched && current->preempt_count == 0)
+	if (!need_resched)
+		return;
+	/* Guest code is running for current: make it trap back first. */
+	if (current->in_user != NULL)
+		arch_user_kick(current->in_user);
+	else if (current->preempt_count == 0)
 		schedule();
 }
 

@@ -16,6 +16,7 @@
 
 #define TASK_COMM_LEN		16
 #define KSTACK_SIZE		(64 * 1024)
+#define TID_MAX			32768	/* ids are 1..TID_MAX-1 (pid_max) */
 
 enum task_state {
 	TASK_RUNNING,		/* on the run queue or current */
@@ -28,11 +29,15 @@ struct kthread;
 struct cred;
 struct fs_struct;
 struct fdtable;
+struct process;
 
 struct task {
 	struct arch_ctx ctx;		/* [i] saved kernel context */
 	volatile int state;		/* [i] enum task_state */
-	int tid;			/* [I] */
+	int tid;			/* [I] also the guest's pid/tid */
+	bool tid_kept;			/* [i] the id outlives the task: a
+					   process leader's pid, freed when
+					   the zombie is reaped */
 	char comm[TASK_COMM_LEN];	/* [i] name */
 	void *stack;			/* [I] kernel stack */
 	size_t stack_size;		/* [I] */
@@ -49,6 +54,17 @@ struct task {
 	struct cred *cred;		/* [I] who the task acts as */
 	struct fs_struct *fs;		/* [i] root, cwd, umask */
 	struct fdtable *files;		/* [i] open files (processes) */
+	/* Guest threads (core/process.h, core/user.c); NULL proc: kernel. */
+	struct process *proc;		/* [I] the thread group */
+	struct list_head thread_node;	/* [p] in proc->threads */
+	struct user_regs regs;		/* [t] guest registers */
+	struct arch_user *in_user;	/* [i] running guest code there */
+	uint64_t sig_blocked;		/* [t] the signal mask */
+	uint64_t sig_pending;		/* [p] thread-directed signals */
+	uint64_t clear_child_tid;	/* [t] CLONE_CHILD_CLEARTID word */
+	uint64_t robust_list;		/* [t] set_robust_list head */
+	uint64_t robust_len;		/* [t] */
+	uint64_t utime_ns, stime_ns;	/* [t] time in guest and kernel */
 	void (*entry)(void *arg);	/* [I] first function on the stack */
 	void *entry_arg;		/* [I] */
 };
@@ -93,6 +109,10 @@ const char *sched_policy_name(void);
  */
 int task_create(struct task **out, const char *name, void (*fn)(void *),
 		void *arg);
+/* Free a task from task_create() that was never woken. */
+void task_abort(struct task *t);
+/* Release an id kept past its task (tid_kept) once nobody uses it. */
+void tid_free(int tid);
 /* Take and drop a reference; the last put frees a dead task. */
 void task_get(struct task *t);
 void task_put(struct task *t);

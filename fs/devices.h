@@ -29,6 +29,11 @@ void chrdev_for_each(void (*fn)(const struct chrdev *cd, void *arg),
 		     void *arg);
 /* Set inode->fops for a character or block device, FIFO or socket. */
 void init_special_inode(struct inode *inode, uint32_t mode, uint32_t rdev);
+/*
+ * Name the function that opens FIFOs (core/pipe.c, registered at boot);
+ * it replaces f's ops with the pipe's own.
+ */
+void fifo_register(int (*open)(struct inode *inode, struct file *f));
 
 /* Opening a character device inode: finds the driver by rdev. */
 extern const struct file_ops chrdev_file_ops;

@@ -356,6 +356,18 @@ pagecache_put(struct page *p)
 		pc_page_free(p);
 }
 
+/* One more reference on p, which the caller holds referenced.  Any
+ * context. */
+void
+pagecache_page_get(struct page *p)
+{
+	unsigned long s = arch_intr_save();
+
+	KASSERT(p->refcount > 0);
+	pc_ref(p);
+	arch_intr_restore(s);
+}
+
 /* Queue the referenced page p for write-back and kick the flusher past
  * the background threshold.  Any context. */
 void

@@ -51,6 +51,9 @@ int pagecache_get(struct inode *inode, uint64_t index, bool fill,
 		  struct page **out);
 /* Drop a reference from pagecache_get().  Any context. */
 void pagecache_put(struct page *page);
+/* Take one more reference on a page the caller holds one on (a mapping
+ * shared by fork).  Any context. */
+void pagecache_page_get(struct page *page);
 /* The page's data must be written back (a referenced page).  Any context. */
 void pagecache_mark_dirty(struct page *page);
 

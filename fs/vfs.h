@@ -46,11 +46,14 @@ struct file;
 struct page;
 struct kstat;
 struct kstatfs;
+struct poll_table;
+struct wait_queue;
 
 /* Who is asking: permission checks and owner of new files. */
 struct cred {
 	uint32_t uid, gid;		/* real */
 	uint32_t euid, egid;		/* effective */
+	uint32_t suid, sgid;		/* saved set-user/group-ID */
 	uint32_t fsuid, fsgid;		/* used for filesystem access */
 	unsigned int ngroups;
 	uint32_t groups[32];
@@ -223,7 +226,46 @@ struct file_ops {
 		      uint64_t *pos);
 	int (*fsync)(struct file *f, bool datasync);
 	long (*ioctl)(struct file *f, unsigned int cmd, unsigned long arg);
+	/*
+	 * Optional: the KPOLL* events f is ready for now.  If pt is not
+	 * NULL, first register with poll_wait() every wait queue that is
+	 * woken (wq_wake_all) when the answer may change.  NULL: always
+	 * KPOLL_DEFAULT (regular files, /dev/null...).  May sleep.
+	 */
+	unsigned int (*poll)(struct file *f, struct poll_table *pt);
 };
+
+/* poll(2) events (Linux values). */
+#define KPOLLIN		0x0001
+#define KPOLLPRI	0x0002
+#define KPOLLOUT	0x0004
+#define KPOLLERR	0x0008
+#define KPOLLHUP	0x0010
+#define KPOLLNVAL	0x0020
+#define KPOLLRDNORM	0x0040
+#define KPOLLRDBAND	0x0080
+#define KPOLLWRNORM	0x0100
+#define KPOLLWRBAND	0x0200
+#define KPOLLMSG	0x0400
+#define KPOLLRDHUP	0x2000
+#define KPOLL_DEFAULT	(KPOLLIN | KPOLLOUT | KPOLLRDNORM | KPOLLWRNORM)
+
+/*
+ * What a poll callback registers its wait queues with: poll, select and
+ * their relatives (core/sys_poll.c) fill in queue to put the caller on
+ * wq until it is woken.
+ */
+struct poll_table {
+	void (*queue)(struct poll_table *pt, struct wait_queue *wq);
+};
+
+/* Register wq with the poller behind pt (nothing if pt is NULL). */
+static inline void
+poll_wait(struct poll_table *pt, struct wait_queue *wq)
+{
+	if (pt != NULL && pt->queue != NULL)
+		pt->queue(pt, wq);
+}
 
 /* ---- the objects ---- */
 

@@ -26,7 +26,8 @@ UNIT_TESTS = \
 	tests/unit/check_blk \
 	tests/unit/check_vfs \
 	tests/unit/check_pagecache \
-	tests/unit/check_ext2
+	tests/unit/check_ext2 \
+	tests/unit/check_mm
 check_PROGRAMS += $(UNIT_TESTS)
 
 # Filesystem suites link the whole kernel side with the fake disk.
@@ -51,6 +52,16 @@ tests_unit_check_ext2_SOURCES = tests/unit/check_ext2.c \
 tests_unit_check_ext2_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_check_ext2_LDADD = $(FS_LDADD)
 tests_unit_check_ext2_DEPENDENCIES = $(FS_DEPS)
+
+# The address-space suite: the mm sources themselves (not libproc.a, whose
+# other objects need the whole process layer) on the filesystem stack.
+tests_unit_check_mm_SOURCES = tests/unit/check_mm.c \
+	tests/unit/check_mm_file.c tests/unit/mm_test.h \
+	core/mm.c core/mm_fault.c core/mmap.c core/mremap.c core/pgtable.c \
+	core/sys_mm.c
+tests_unit_check_mm_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_check_mm_LDADD = $(FS_LDADD)
+tests_unit_check_mm_DEPENDENCIES = $(FS_DEPS)
 
 # The block layer's suite links drivers/ too, with a fake driver.
 tests_unit_check_blk_CPPFLAGS = $(UNIT_CPPFLAGS)

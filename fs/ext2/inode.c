@@ -14,6 +14,7 @@
 #include "core/slab.h"
 #include "core/string.h"
 #include "fs/buffer.h"
+#include "fs/devices.h"
 #include "fs/ext2/ext2.h"
 
 /* ---- memory ---- */
@@ -81,6 +82,7 @@ ext2_set_ops(struct inode *inode)
 		break;
 	default:
 		inode->iops = &ext2_special_iops;
+		init_special_inode(inode, inode->mode, inode->rdev);
 		break;
 	}
 }
@@ -103,7 +105,7 @@ ext2_set_rdev(struct inode *inode, uint32_t rdev)
 	struct ext2_inode_info *ei = EXT2_I(inode);
 	uint32_t ma = KMAJOR(rdev), mi = KMINOR(rdev);
 
-	inode->rdev = rdev;
+	init_special_inode(inode, inode->mode, rdev);
 	if (ma < 256 && mi < 256) {
 		ei->data[0] = ext2_cpu32(ma << 8 | mi);
 		ei->data[1] = 0;

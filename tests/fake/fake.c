@@ -308,3 +308,99 @@ fake_console_clear(void)
 	fake_console_len = 0;
 	fake_console[0] = '\0';
 }
+
+/* ---- user mode: stubs that only record the memory operations ---- */
+
+struct arch_user {
+	int id;
+};
+
+struct fake_user_op fake_user_ops[FAKE_USER_MAX_OPS];
+unsigned long fake_user_nr_ops;
+int fake_user_live;
+
+void
+fake_user_clear(void)
+{
+	fake_user_nr_ops = 0;
+}
+
+static int
+fake_user_record(struct arch_user *u, int type, uint64_t addr, uint64_t len,
+		 uint64_t pa, int prot)
+{
+	if ((addr | len | pa) & 4095 || len == 0 || addr >= ARCH_USER_TOP ||
+	    len > ARCH_USER_TOP - addr)
+		return -22;	/* EINVAL, as the real queue */
+	if (fake_user_nr_ops < FAKE_USER_MAX_OPS)
+		fake_user_ops[fake_user_nr_ops] = (struct fake_user_op){
+			.u = u, .type = type, .addr = addr, .len = len,
+			.pa = pa, .prot = prot,
+		};
+	fake_user_nr_ops++;
+	return 0;
+}
+
+int
+arch_user_create(struct arch_user **out)
+{
+	static int next_id;
+
+	*out = calloc(1, sizeof(**out));
+	if (*out == NULL)
+		return -12;
+	(*out)->id = ++next_id;
+	fake_user_live++;
+	return 0;
+}
+
+void
+arch_user_destroy(struct arch_user *u)
+{
+	free(u);
+	fake_user_live--;
+}
+
+int
+arch_user_map(struct arch_user *u, uint64_t addr, uint64_t len, uint64_t pa,
+	      int prot)
+{
+	if (pa >= fake_mem_size || len > fake_mem_size - pa)
+		return -22;
+	return fake_user_record(u, FAKE_USER_MAP, addr, len, pa, prot);
+}
+
+int
+arch_user_unmap(struct arch_user *u, uint64_t addr, uint64_t len)
+{
+	return fake_user_record(u, FAKE_USER_UNMAP, addr, len, 0, 0);
+}
+
+int
+arch_user_protect(struct arch_user *u, uint64_t addr, uint64_t len, int prot)
+{
+	return fake_user_record(u, FAKE_USER_PROTECT, addr, len, 0, prot);
+}
+
+int
+arch_user_flush(struct arch_user *u)
+{
+	(void)u;
+	return 0;
+}
+
+int
+arch_run_user(struct arch_user *u, struct user_regs *regs,
+	      struct arch_trap *t)
+{
+	(void)u;
+	(void)regs;
+	t->kind = ARCH_TRAP_DEAD;
+	return 0;
+}
+
+void
+arch_user_kick(struct arch_user *u)
+{
+	(void)u;
+}

@@ -42,6 +42,27 @@ extern void (*fake_console_hook)(const char *buf, size_t len);
 /* Status passed to arch_exit() (arch_exit leaves with _exit(status)). */
 extern int fake_exit_status;
 
+/* ---- user mode: fake stubs record their memory operations ---- */
+
+enum { FAKE_USER_MAP, FAKE_USER_UNMAP, FAKE_USER_PROTECT };
+
+struct fake_user_op {
+	struct arch_user *u;
+	int type;			/* FAKE_USER_* */
+	uint64_t addr, len, pa;
+	int prot;			/* ARCH_PROT_* */
+};
+
+#define FAKE_USER_MAX_OPS	8192
+/* The operations queued so far (the first FAKE_USER_MAX_OPS kept). */
+extern struct fake_user_op fake_user_ops[FAKE_USER_MAX_OPS];
+extern unsigned long fake_user_nr_ops;
+/* Stubs created and not yet destroyed. */
+extern int fake_user_live;
+/* Forget the recorded operations. */
+void fake_user_clear(void);
+/* arch_run_user() reports ARCH_TRAP_DEAD at once. */
+
 /* ---- the fake disk (tests/fake/disk.c; link drivers/ too) ---- */
 
 struct block_device;

@@ -1,0 +1,425 @@
+/*
+ * The end of threads and processes: exit and exit_group, zombies, the
+ * re-parenting of orphans to init, and wait4/waitid.  When init itself
+ * ends, the kernel stops every other process and shuts down with init's
+ * status (its exit code, or 128 + the signal that killed it).
+ */
+#include "core/boot.h"
+#include "core/errno.h"
+#include "core/futex.h"
+#include "core/kernel.h"
+#include "core/mm.h"
+#include "core/printk.h"
+#include "core/process.h"
+#include "core/slab.h"
+#include "core/string.h"
+#include "core/syscall.h"
+#include "core/timer.h"
+#include "fs/fdtable.h"
+#include "fs/vfs.h"
+
+#define KWNOHANG	0x00000001
+#define KWUNTRACED	0x00000002
+#define KWSTOPPED	0x00000002
+#define KWEXITED	0x00000004
+#define KWCONTINUED	0x00000008
+#define KWNOWAIT	0x01000000
+#define KWNOTHREAD	0x20000000
+#define KWALL		0x40000000
+#define KWCLONE		0x80000000U
+
+#define KP_ALL		0
+#define KP_PID		1
+#define KP_PGID		2
+
+#define KSA_NOCLDWAIT	0x00000002
+
+#define KCLD_EXITED	1
+#define KCLD_KILLED	2
+#define KCLD_DUMPED	3
+
+struct ktimeval_ru {
+	int64_t tv_sec, tv_usec;
+};
+
+struct krusage {
+	struct ktimeval_ru ru_utime, ru_stime;
+	int64_t rest[14];
+};
+_Static_assert(sizeof(struct krusage) == 144, "struct rusage");
+
+/* The part of siginfo_t waitid fills in (128 bytes in all). */
+struct ksiginfo_chld {
+	int32_t si_signo, si_errno, si_code, pad;
+	int32_t si_pid, si_uid, si_status, pad2;
+	int64_t si_utime, si_stime;
+	uint8_t rest[80];
+};
+_Static_assert(sizeof(struct ksiginfo_chld) == 128, "siginfo_t");
+
+/* A zombie's reported state. */
+struct wait_result {
+	int pid, uid, status;
+	uint64_t utime_ns, stime_ns;
+};
+
+/* ---- the end of a thread and of a process ---- */
+
+/* CLONE_CHILD_CLEARTID: zero the word and wake one futex waiter. */
+static void
+exit_clear_tid(struct task *t, struct mm *mm)
+{
+	int zero = 0;
+
+	if (t->clear_child_tid == 0 || mm == NULL)
+		return;
+	if (mm_copyout(mm, t->clear_child_tid, &zero, sizeof(zero)) == 0)
+		futex_wake(mm, t->clear_child_tid, 1);
+	t->clear_child_tid = 0;
+}
+
+/* Release what the task holds of its own: files, fs context, cred. */
+static void
+exit_task_state(struct task *t)
+{
+	struct fdtable *files = t->files;
+	struct fs_struct *fs = t->fs;
+	struct cred *cr = t->cred;
+
+	t->files = NULL;
+	t->fs = NULL;
+	t->cred = NULL;
+	if (files != NULL)
+		fdtable_put(files);
+	if (fs != NULL)
+		fs_struct_put(fs);
+	kfree(cr);
+}
+
+/*
+ * init ended: stop everyone else, then shut down with its status as the
+ * host exit status.  Never returns.
+ */
+/* True while a process other than init and the caller is alive. */
+static bool
+others_alive(void)
+{
+	struct process *self = current_proc();
+	bool any = false;
+
+	mutex_lock(&proc_lock);
+	for (int pid = 2; pid < TID_MAX && !any; pid++) {
+		struct process *p = process_find_locked(pid);
+
+		any = p != NULL && p != self && p->state == PROC_ALIVE;
+	}
+	mutex_unlock(&proc_lock);
+	return any;
+}
+
+void
+process_shutdown(int code)
+{
+	for (int pid = 2; pid < TID_MAX; pid++) {
+		struct process *p = process_find(pid);
+
+		if (p != NULL) {
+			send_signal(p, KSIGKILL);
+			process_put(p);
+		}
+	}
+	/* Give them a moment to run their exits (stubs die with us). */
+	for (int i = 0; i < 100 && others_alive(); i++)
+		msleep(10);
+	kernel_halt(code);
+}
+
+static __noreturn void
+exit_init(int status)
+{
+	int code = (status & 0x7f) ? 128 + (status & 0x7f)
+				   : (status >> 8) & 0xff;
+
+	if (status & 0x7f)
+		pr_notice("init: killed by signal %d\n", status & 0x7f);
+	else
+		pr_info("init: exited with status %d\n", code);
+	process_shutdown(code);
+}
+
+/* Give p's children to init; wake init if a zombie is among them. */
+static void
+exit_reparent(struct process *p)
+{
+	struct process *c, *n;
+	bool zombie = false;
+
+	if (list_empty(&p->children))
+		return;
+	list_for_each_entry_safe(c, n, &p->children, sibling) {
+		list_del(&c->sibling);
+		c->parent = init_process;
+		list_add_tail(&c->sibling, &init_process->children);
+		zombie |= c->state == PROC_ZOMBIE;
+	}
+	if (zombie)
+		wq_wake_all(&init_process->child_wq);
+}
+
+/* The last thread of p is gone: free its memory and become a zombie. */
+static void
+exit_process(struct process *p)
+{
+	struct process *parent;
+	struct mm *mm;
+	bool autoreap;
+
+	mutex_lock(&proc_lock);
+	mm = p->mm;
+	p->mm = NULL;
+	mutex_unlock(&proc_lock);
+	mm_put(mm);
+	vfork_release(p);
+	if (p == init_process)
+		exit_init(p->exit_status);
+	mutex_lock(&proc_lock);
+	exit_reparent(p);
+	p->state = PROC_ZOMBIE;
+	parent = p->parent;
+	autoreap = parent->sigactions[KSIGCHLD - 1].handler == KSIG_IGN ||
+		   (parent->sigactions[KSIGCHLD - 1].flags & KSA_NOCLDWAIT);
+	if (autoreap) {
+		list_del(&p->sibling);
+		process_unhash(p);
+	}
+	wq_wake_all(&parent->child_wq);
+	mutex_unlock(&proc_lock);
+	if (autoreap)
+		process_put(p);
+}
+
+void
+do_exit(int status)
+{
+	struct task *t = current;
+	struct process *p = t->proc;
+	bool last;
+
+	exit_clear_tid(t, p->mm);
+	mutex_lock(&proc_lock);
+	list_del(&t->thread_node);
+	last = --p->nr_threads == 0;
+	if (!p->exiting)
+		p->exit_status = status;
+	if (last)
+		p->exiting = true;
+	p->utime_ns += t->utime_ns;
+	p->stime_ns += t->stime_ns;
+	mutex_unlock(&proc_lock);
+	exit_task_state(t);
+	if (last)
+		exit_process(p);
+	t->proc = NULL;
+	process_put(p);
+	task_exit();
+}
+
+void
+do_exit_group(int status)
+{
+	struct process *p = current_proc();
+	struct task *t;
+
+	mutex_lock(&proc_lock);
+	if (!p->exiting) {
+		p->exiting = true;
+		p->exit_status = status;
+	}
+	list_for_each_entry(t, &p->threads, thread_node)
+		if (t != current)
+			sched_wake(t);
+	mutex_unlock(&proc_lock);
+	do_exit(status);
+}
+
+SYSCALL_DEFINE1(exit, int, code)
+{
+	do_exit((code & 0xff) << 8);
+}
+
+SYSCALL_DEFINE1(exit_group, int, code)
+{
+	do_exit_group((code & 0xff) << 8);
+}
+
+/* ---- wait4 and waitid ---- */
+
+/* Does child c match wait4's pid argument for the caller p? */
+static bool
+wait_match(struct process *p, struct process *c, int pid)
+{
+	if (pid > 0)
+		return c->pid == pid;
+	if (pid == -1)
+		return true;
+	if (pid == 0)
+		return c->pgid == p->pgid;
+	return c->pgid == -pid;
+}
+
+/*
+ * Look for a matching zombie child (proc_lock held): 1 and *res filled
+ * (reaped unless nowait; *reaped set to drop its last reference), 0 if
+ * children match but none is a zombie, -ECHILD if none matches.
+ */
+static int
+wait_scan(struct process *p, int pid, bool nowait, struct wait_result *res,
+	  struct process **reaped)
+{
+	struct process *c;
+	bool any = false;
+
+	list_for_each_entry(c, &p->children, sibling) {
+		if (!wait_match(p, c, pid))
+			continue;
+		any = true;
+		if (c->state != PROC_ZOMBIE)
+			continue;
+		res->pid = c->pid;
+		res->status = c->exit_status;
+		res->uid = 0;
+		res->utime_ns = c->utime_ns + c->cutime_ns;
+		res->stime_ns = c->stime_ns + c->cstime_ns;
+		if (!nowait) {
+			p->cutime_ns += res->utime_ns;
+			p->cstime_ns += res->stime_ns;
+			list_del(&c->sibling);
+			process_unhash(c);
+			*reaped = c;
+		}
+		return 1;
+	}
+	return any ? 0 : -ECHILD;
+}
+
+/* Wait for a child as wait4/waitid: 1 with *res, 0 (WNOHANG), -errno. */
+static int
+wait_child(int pid, unsigned int options, struct wait_result *res)
+{
+	struct process *p = current_proc(), *reaped = NULL;
+	struct waiter w = { .task = NULL };
+	int ret;
+
+	for (;;) {
+		wq_prepare(&p->child_wq, &w, TASK_INTERRUPTIBLE);
+		mutex_lock(&proc_lock);
+		ret = wait_scan(p, pid, options & KWNOWAIT, res, &reaped);
+		mutex_unlock(&proc_lock);
+		if (ret != 0 || (options & KWNOHANG))
+			break;
+		if (signal_pending()) {
+			ret = -EINTR;
+			break;
+		}
+		schedule();
+	}
+	wq_finish(&p->child_wq, &w);
+	if (reaped != NULL)
+		process_put(reaped);
+	return ret;
+}
+
+/* Fill a struct rusage with the times of r (others zero). */
+static int
+wait_copy_rusage(uintptr_t uru, const struct wait_result *r)
+{
+	struct krusage ru;
+
+	if (uru == 0)
+		return 0;
+	memset(&ru, 0, sizeof(ru));
+	ru.ru_utime.tv_sec = (int64_t)(r->utime_ns / NSEC_PER_SEC);
+	ru.ru_utime.tv_usec = (int64_t)(r->utime_ns % NSEC_PER_SEC / 1000);
+	ru.ru_stime.tv_sec = (int64_t)(r->stime_ns / NSEC_PER_SEC);
+	ru.ru_stime.tv_usec = (int64_t)(r->stime_ns % NSEC_PER_SEC / 1000);
+	return copyout(uru, &ru, sizeof(ru));
+}
+
+SYSCALL_DEFINE4(wait4, int, pid, uintptr_t, ustatus, unsigned int, options,
+		uintptr_t, urusage)
+{
+	struct wait_result r;
+	int ret;
+
+	if (options & ~(KWNOHANG | KWUNTRACED | KWCONTINUED | KWNOTHREAD |
+			KWALL | KWCLONE))
+		return -EINVAL;
+	if (pid == -2147483647 - 1)
+		return -ESRCH;
+	ret = wait_child(pid, options & KWNOHANG, &r);
+	if (ret <= 0)
+		return ret;
+	if (ustatus != 0 && copyout(ustatus, &r.status, sizeof(int)) != 0)
+		return -EFAULT;
+	if (wait_copy_rusage(urusage, &r) != 0)
+		return -EFAULT;
+	return r.pid;
+}
+
+/* siginfo for waitid from a zombie's status. */
+static void
+wait_fill_siginfo(struct ksiginfo_chld *si, const struct wait_result *r)
+{
+	int sig = r->status & 0x7f;
+
+	memset(si, 0, sizeof(*si));
+	si->si_signo = KSIGCHLD;
+	si->si_pid = r->pid;
+	si->si_uid = r->uid;
+	if (sig != 0) {
+		si->si_code = (r->status & 0x80) ? KCLD_DUMPED : KCLD_KILLED;
+		si->si_status = sig;
+	} else {
+		si->si_code = KCLD_EXITED;
+		si->si_status = (r->status >> 8) & 0xff;
+	}
+	si->si_utime = (int64_t)(r->utime_ns / (NSEC_PER_SEC / 100));
+	si->si_stime = (int64_t)(r->stime_ns / (NSEC_PER_SEC / 100));
+}
+
+SYSCALL_DEFINE5(waitid, int, idtype, int, id, uintptr_t, uinfo,
+		unsigned int, options, uintptr_t, urusage)
+{
+	struct ksiginfo_chld si;
+	struct wait_result r;
+	int pid, ret;
+
+	if (options & ~(KWNOHANG | KWSTOPPED | KWEXITED | KWCONTINUED |
+			KWNOWAIT | KWNOTHREAD | KWALL | KWCLONE))
+		return -EINVAL;
+	if (!(options & (KWEXITED | KWSTOPPED | KWCONTINUED)))
+		return -EINVAL;
+	if (idtype == KP_ALL)
+		pid = -1;
+	else if (idtype == KP_PID && id > 0)
+		pid = id;
+	else if (idtype == KP_PGID && id >= 0)
+		pid = id == 0 ? 0 : -id;
+	else
+		return -EINVAL;
+	/* Stops and continues come with the signals issue. */
+	if (!(options & KWEXITED))
+		options |= KWNOHANG;
+	ret = wait_child(pid, options & (KWNOHANG | KWNOWAIT), &r);
+	if (ret < 0)
+		return ret;
+	if (ret == 0)
+		memset(&si, 0, sizeof(si));
+	else
+		wait_fill_siginfo(&si, &r);
+	if (uinfo != 0 && copyout(uinfo, &si, sizeof(si)) != 0)
+		return -EFAULT;
+	if (ret > 0 && wait_copy_rusage(urusage, &r) != 0)
+		return -EFAULT;
+	return 0;
+}

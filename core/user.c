@@ -1,0 +1,217 @@
+/*
+ * Running guest code: the loop every guest thread lives in.  It runs the
+ * thread's registers in its address space's stub with arch_run_user()
+ * and handles what comes back: a system call (the table in
+ * core/syscall_table.c), a page fault (core/pgtable.c via mm_fault), a
+ * CPU exception (a signal), a preemption, or the stub's death.  Also the
+ * pool of pre-started stubs that keeps fork and exec off the host's
+ * process creation.
+ */
+#include "core/errno.h"
+#include "core/kernel.h"
+#include "core/kthread.h"
+#include "core/mm.h"
+#include "core/printk.h"
+#include "core/process.h"
+#include "core/syscall.h"
+#include "core/timer.h"
+
+#define KSEGV_MAPERR	1
+#define KSEGV_ACCERR	2
+#define KBUS_ADRERR	2
+
+/* ---- the stub pool ---- */
+
+#define STUB_POOL_SIZE	4
+
+static struct arch_user *stub_pool[STUB_POOL_SIZE];	/* [i] */
+static int stub_pool_count;				/* [i] */
+static struct task *stub_pool_task;			/* [I] the filler */
+static struct wait_queue stub_pool_wq = WAIT_QUEUE_INIT(stub_pool_wq);
+
+/* Take a stub from the pool; NULL if it is empty. */
+static struct arch_user *
+stub_pool_take(void)
+{
+	struct arch_user *u = NULL;
+	unsigned long s = arch_intr_save();
+
+	if (stub_pool_count > 0)
+		u = stub_pool[--stub_pool_count];
+	arch_intr_restore(s);
+	if (stub_pool_task != NULL)
+		wq_wake_all(&stub_pool_wq);
+	return u;
+}
+
+/* The pool's kernel thread: keep it full while nothing else runs. */
+static int
+stub_pool_fill(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		struct arch_user *u;
+		unsigned long s;
+
+		wait_event(&stub_pool_wq,
+			   READ_ONCE(stub_pool_count) < STUB_POOL_SIZE);
+		if (arch_user_create(&u) != 0) {
+			msleep(100);	/* the host refuses: try later */
+			continue;
+		}
+		s = arch_intr_save();
+		stub_pool[stub_pool_count++] = u;
+		arch_intr_restore(s);
+	}
+	return 0;
+}
+
+int
+user_stub_get(struct arch_user **out)
+{
+	struct arch_user *u = stub_pool_take();
+
+	if (u != NULL) {
+		*out = u;
+		return 0;
+	}
+	if (stub_pool_task == NULL)
+		kthread_create(&stub_pool_task, stub_pool_fill, NULL,
+			       "kstubd");
+	return arch_user_create(out);
+}
+
+/* ---- traps ---- */
+
+/* A system call: the number in rax, arguments in the ABI's registers. */
+static void
+user_syscall(struct task *t, const struct arch_trap *trap)
+{
+	struct user_regs *r = &t->regs;
+	uint64_t args[6] = { r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9 };
+	unsigned long nr = r->rax;
+
+	r->orig_rax = nr;
+	if (trap->foreign) {
+		/* int 0x80 and the like: not the x86-64 ABI. */
+		r->rax = (uint64_t)-ENOSYS;
+		return;
+	}
+	r->rax = (uint64_t)syscall_dispatch(nr, args);
+}
+
+/* A page fault the address space could not resolve: a signal. */
+static void
+user_bad_fault(struct task *t, const struct arch_trap *trap, int err)
+{
+	int sig = KSIGSEGV, code = KSEGV_MAPERR;
+
+	if (err == -EACCES)
+		code = KSEGV_ACCERR;
+	if (err == -EIO) {
+		sig = KSIGBUS;
+		code = KBUS_ADRERR;
+	}
+	if (err == -ENOMEM) {
+		pr_err("Out of memory: killed process %d (%s)\n",
+		       t->proc->pid, t->proc->comm);
+		sig = KSIGKILL;
+	}
+	pr_info("%s[%d]: %s at %llx ip %llx sp %llx (%s)\n", t->comm,
+		t->tid, sig == KSIGBUS ? "bus error" : "segfault",
+		(unsigned long long)trap->addr,
+		(unsigned long long)t->regs.rip,
+		(unsigned long long)t->regs.rsp,
+		(trap->access & ARCH_ACCESS_WRITE) ? "write" :
+		(trap->access & ARCH_ACCESS_EXEC) ? "exec" : "read");
+	force_signal(sig, code, trap->addr);
+}
+
+/* Handle what stopped the guest. */
+static void
+user_trap(struct task *t, const struct arch_trap *trap)
+{
+	int err;
+
+	switch (trap->kind) {
+	case ARCH_TRAP_SYSCALL:
+		user_syscall(t, trap);
+		break;
+	case ARCH_TRAP_FAULT:
+		err = mm_fault(t->proc->mm, trap->addr, trap->access);
+		if (err)
+			user_bad_fault(t, trap, err);
+		break;
+	case ARCH_TRAP_SIGNAL:
+		force_signal(trap->hostsig, trap->code, trap->addr);
+		break;
+	case ARCH_TRAP_INTERRUPTED:
+		break;
+	default:
+		pr_warn("%s[%d]: its stub died on the host: killed\n",
+			t->comm, t->tid);
+		do_exit_group(KSIGKILL);
+	}
+}
+
+/* End the thread if its process is ending or a fatal signal is due. */
+static void
+user_check_exit(struct task *t)
+{
+	struct process *p = t->proc;
+	int sig;
+
+	if (READ_ONCE(p->exiting))
+		do_exit(p->exit_status);
+	sig = process_fatal_signal();
+	if (sig != 0)
+		do_exit_group(sig);
+}
+
+/* Run the guest once; false if the stub could not take the changes. */
+static bool
+user_run(struct task *t, struct arch_trap *trap)
+{
+	struct mm *mm = t->proc->mm;
+	uint64_t t0 = ktime_ns();
+	int err;
+
+	WRITE_ONCE(t->in_user, mm->user);
+	err = arch_run_user(mm->user, &t->regs, trap);
+	WRITE_ONCE(t->in_user, NULL);
+	t->utime_ns += ktime_ns() - t0;
+	if (err == -ENOMEM) {
+		/* The host's map count ran out: start the TLB afresh. */
+		mm_tlb_flush_all(mm);
+		return false;
+	}
+	if (err) {
+		pr_err("%s[%d]: cannot run guest code (error %d): killed\n",
+		       t->comm, t->tid, err);
+		do_exit_group(KSIGKILL);
+	}
+	return true;
+}
+
+void
+user_enter(void)
+{
+	struct task *t = current;
+	struct arch_trap trap;
+
+	for (;;) {
+		uint64_t t1, switches;
+
+		user_check_exit(t);
+		if (!user_run(t, &trap))
+			continue;
+		t1 = ktime_ns();
+		switches = t->nr_switches;
+		user_trap(t, &trap);
+		/* System time, not counting a sleep in the call. */
+		if (t->nr_switches == switches)
+			t->stime_ns += ktime_ns() - t1;
+		if (sched_need_resched())
+			schedule();
+	}
+}

@@ -1,0 +1,41 @@
+/*
+ * Writing to a pipe whose read ends are all closed fails with EPIPE
+ * when SIGPIPE is ignored, and kills the writer with SIGPIPE when it
+ * has the default action.
+ */
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "guest.h"
+
+int
+main(void)
+{
+	int p[2], status;
+	pid_t pid;
+
+	CHECK(signal(SIGPIPE, SIG_IGN) != SIG_ERR);
+	CHECK(pipe(p) == 0);
+	CHECK(close(p[0]) == 0);
+	CHECK_ERR(write(p[1], "x", 1), EPIPE);
+	CHECK_ERR(write(p[1], "xy", 2), EPIPE);
+	/* A write of nothing is not a write: no error. */
+	CHECK(write(p[1], "", 0) == 0);
+	CHECK(close(p[1]) == 0);
+
+	/* The default action of SIGPIPE terminates the writer. */
+	CHECK(pipe(p) == 0);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);
+		close(p[0]);
+		write(p[1], "x", 1);
+		_exit(0);
+	}
+	CHECK(close(p[0]) == 0);
+	CHECK(close(p[1]) == 0);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE);
+	return 0;
+}
