@@ -6,7 +6,8 @@
 # without stopping (SIGALRM: timer; SIGIO: block I/O and console input;
 # SIGURG: FUSE requests; SIGPWR: shutdown asked (SIGTERM/SIGINT/SIGHUP);
 # SIGCHLD: stub processes; SIGWINCH: terminal resize; SIGUSR1: kicks;
-# SIGUSR2: wakes FUSE reader threads at unmount).
+# SIGUSR2: wakes FUSE reader threads at unmount; SIGVTALRM: a stub
+# died).
 handle SIGALRM nostop noprint pass
 handle SIGIO nostop noprint pass
 handle SIGCHLD nostop noprint pass
@@ -15,5 +16,6 @@ handle SIGUSR1 nostop noprint pass
 handle SIGUSR2 nostop noprint pass
 handle SIGURG nostop noprint pass
 handle SIGPWR nostop noprint pass
+handle SIGVTALRM nostop noprint pass
 # A kernel panic exits through arch_exit(): stop there to inspect.
 set breakpoint pending on

@@ -140,6 +140,8 @@ int arch_user_flush(struct arch_user *u);
  */
 int arch_run_user(struct arch_user *u, struct user_regs *regs,
 		  struct arch_trap *t);
+/* True once u's stub has died (killed on the host, say). */
+bool arch_user_dead(const struct arch_user *u);
 /* From an interrupt: make a running guest trap back (INTERRUPTED). */
 void arch_user_kick(struct arch_user *u);
 

@@ -23,10 +23,12 @@
 #define HOST_SIG_IO		SIGIO
 #define HOST_SIG_FUSE		SIGURG
 #define HOST_SIG_SHUTDOWN	SIGPWR
+#define HOST_SIG_USER		SIGVTALRM
 #define HOST_IRQ_SIGNALS	{ [IRQ_TIMER] = HOST_SIG_TIMER,		\
 				  [IRQ_IO] = HOST_SIG_IO,		\
 				  [IRQ_FUSE] = HOST_SIG_FUSE,		\
-				  [IRQ_SHUTDOWN] = HOST_SIG_SHUTDOWN }
+				  [IRQ_SHUTDOWN] = HOST_SIG_SHUTDOWN,	\
+				  [IRQ_USER] = HOST_SIG_USER }
 
 /* Host page size: configure accepts x86-64 hosts only. */
 #define HOST_PAGE_SIZE		4096UL

@@ -31,6 +31,7 @@ static void (*const irq_trap[NR_IRQS])(void) = {
 	[IRQ_IO] = trap_io,
 	[IRQ_FUSE] = trap_fuse,
 	[IRQ_SHUTDOWN] = trap_shutdown,
+	[IRQ_USER] = trap_user,
 };
 
 /*

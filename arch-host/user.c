@@ -110,6 +110,7 @@ user_sigchld(int sig)
 				__atomic_store_n(&u->ctl->state, STUB_TRAPPED,
 						 __ATOMIC_RELEASE);
 				state_wake(u->ctl);
+				intr_raise(IRQ_USER);
 				break;
 			}
 		}
@@ -579,6 +580,12 @@ pid_t
 arch_user_host_pid(const struct arch_user *u)
 {
 	return u->pid;
+}
+
+bool
+arch_user_dead(const struct arch_user *u)
+{
+	return u->dead;
 }
 
 void

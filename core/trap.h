@@ -12,6 +12,7 @@ enum {
 	IRQ_IO,
 	IRQ_FUSE,
 	IRQ_SHUTDOWN,
+	IRQ_USER,
 	NR_IRQS,
 };
 
@@ -23,6 +24,8 @@ void trap_io(void);
 void trap_fuse(void);
 /* The host asked the kernel to shut down (SIGTERM, SIGINT, SIGHUP). */
 void trap_shutdown(void);
+/* A stub process died on the host (arch_user_dead() is now true). */
+void trap_user(void);
 /*
  * On the way out of an interrupt that arrived with interrupts enabled:
  * switch tasks if one is due and the kernel is preemptible.  Called with

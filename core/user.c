@@ -15,6 +15,7 @@
 #include "core/process.h"
 #include "core/syscall.h"
 #include "core/timer.h"
+#include "core/trap.h"
 
 #define KSEGV_MAPERR	1
 #define KSEGV_ACCERR	2
@@ -28,6 +29,44 @@ static struct arch_user *stub_pool[STUB_POOL_SIZE];	/* [i] */
 static int stub_pool_count;				/* [i] */
 static struct task *stub_pool_task;			/* [I] the filler */
 static struct wait_queue stub_pool_wq = WAIT_QUEUE_INIT(stub_pool_wq);
+static bool stub_deaths;				/* [i] trap_user() */
+
+void
+trap_user(void)
+{
+	stub_deaths = true;
+	wq_wake_all(&stub_pool_wq);
+}
+
+/*
+ * Stubs died on the host: SIGKILL the processes that ran in them, so
+ * that even one asleep in the kernel ends now.
+ */
+static void
+stub_reap_deaths(void)
+{
+	unsigned long s = arch_intr_save();
+
+	stub_deaths = false;
+	arch_intr_restore(s);
+	for (int pid = 1; pid < TID_MAX; pid++) {
+		struct process *p = process_find(pid);
+		bool dead;
+
+		if (p == NULL)
+			continue;
+		mutex_lock(&proc_lock);
+		dead = p->state == PROC_ALIVE && p->mm != NULL &&
+		       p->mm->user != NULL && arch_user_dead(p->mm->user);
+		mutex_unlock(&proc_lock);
+		if (dead) {
+			pr_warn("%s[%d]: its stub died on the host: killed\n",
+				p->comm, p->pid);
+			send_signal(p, KSIGKILL);
+		}
+		process_put(p);
+	}
+}
 
 /* Take a stub from the pool; NULL if it is empty. */
 static struct arch_user *
@@ -54,7 +93,12 @@ stub_pool_fill(void *arg)
 		unsigned long s;
 
 		wait_event(&stub_pool_wq,
-			   READ_ONCE(stub_pool_count) < STUB_POOL_SIZE);
+			   READ_ONCE(stub_pool_count) < STUB_POOL_SIZE ||
+			   READ_ONCE(stub_deaths));
+		if (READ_ONCE(stub_deaths)) {
+			stub_reap_deaths();
+			continue;
+		}
 		if (arch_user_create(&u) != 0) {
 			msleep(100);	/* the host refuses: try later */
 			continue;
@@ -69,11 +113,14 @@ stub_pool_fill(void *arg)
 int
 user_stub_get(struct arch_user **out)
 {
-	struct arch_user *u = stub_pool_take();
+	struct arch_user *u;
 
-	if (u != NULL) {
-		*out = u;
-		return 0;
+	while ((u = stub_pool_take()) != NULL) {
+		if (!arch_user_dead(u)) {
+			*out = u;
+			return 0;
+		}
+		arch_user_destroy(u);	/* killed on the host while idle */
 	}
 	if (stub_pool_task == NULL)
 		kthread_create(&stub_pool_task, stub_pool_fill, NULL,

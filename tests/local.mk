@@ -108,7 +108,10 @@ BOOT_TESTS = \
 	tests/boot/ubd-concurrent.sh \
 	tests/boot/ubd-readonly.sh \
 	tests/boot/ubd-io-error.sh \
-	tests/boot/ubd-no-io-uring.sh
+	tests/boot/ubd-no-io-uring.sh \
+	tests/boot/init.sh \
+	tests/boot/busybox.sh \
+	tests/boot/stubs.sh
 
 # FUSE tests: vmlinux-fuse on fresh images, and fuse=DIR (skip with 77
 # only when /dev/fuse is unusable).

@@ -404,3 +404,10 @@ arch_user_kick(struct arch_user *u)
 {
 	(void)u;
 }
+
+bool
+arch_user_dead(const struct arch_user *u)
+{
+	(void)u;
+	return false;
+}

@@ -16,6 +16,7 @@ GUEST_TESTS = \
 	tests/guest/fd_locks.gexe \
 	tests/guest/fd_rw_vectors.gexe \
 	tests/guest/fd_sendfile.gexe \
+	tests/guest/fork_leak.gexe \
 	tests/guest/fork_wait.gexe \
 	tests/guest/hello.gexe \
 	tests/guest/misc_clock.gexe \

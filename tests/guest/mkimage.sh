@@ -16,9 +16,19 @@ for prog in "$@"; do
 	cp "$prog" "$stage/bin/$name"
 done
 if [ -n "${BUSYBOX:-}" ] && [ -x "$BUSYBOX" ] &&
-   ! grep -q 'ld-linux' "$BUSYBOX"; then
+   ! readelf -l "$BUSYBOX" 2>/dev/null | grep -q INTERP; then
 	cp "$BUSYBOX" "$stage/bin/busybox"
+	for applet in $("$BUSYBOX" --list); do
+		[ -e "$stage/bin/$applet" ] || ln -s busybox "$stage/bin/$applet"
+	done
 fi
+# A dynamically linked program, which exec must refuse with ENOEXEC.
+for dyn in /bin/true /usr/bin/true; do
+	if readelf -l "$dyn" 2>/dev/null | grep -q INTERP; then
+		cp "$dyn" "$stage/bin/dynamic-true"
+		break
+	fi
+done
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$stage/etc/passwd"
 printf 'root:x:0:\n' >"$stage/etc/group"
 echo guest >"$stage/etc/hostname"

@@ -67,6 +67,12 @@ trap_shutdown(void)
 }
 
 void
+trap_user(void)
+{
+	trace_add('U');
+}
+
+void
 trap_preempt(void)
 {
 	trace_add('P');

@@ -77,6 +77,16 @@ __asm__(
 	"guest_gate_end:\n"
 	".popsection\n");
 
+/* The stub-death interrupt: counted (arch-host/intr.c is not linked). */
+static int irq_user_raised;
+
+void
+intr_raise(int irq)
+{
+	(void)irq;
+	__atomic_fetch_add(&irq_user_raised, 1, __ATOMIC_SEQ_CST);
+}
+
 static void
 setup(void)
 {
@@ -194,6 +204,10 @@ START_TEST(test_user_traps)
 	pthread_create(&th, NULL, killer, u);
 	expect(u, &r, ARCH_TRAP_DEAD, &t);
 	pthread_join(th, NULL);
+	ck_assert(arch_user_dead(u));
+	/* The death was raised as IRQ_USER for the kernel. */
+	ck_assert_int_ge(__atomic_load_n(&irq_user_raised, __ATOMIC_SEQ_CST),
+			 1);
 	arch_user_destroy(u);
 }
 END_TEST
