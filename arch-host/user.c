@@ -184,6 +184,8 @@ exec_stub(int sock, int image)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	syscall(SYS_execveat, 1, "", argv, envp, AT_EMPTY_PATH);
+	/* Under valgrind, which does not run execveat: the same by path. */
+	execve("/proc/self/fd/1", argv, envp);
 	_exit(127);
 }
 

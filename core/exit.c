@@ -128,7 +128,9 @@ process_shutdown(int code)
 			process_put(p);
 		}
 	}
-	/* Give them a moment to run their exits (stubs die with us). */
+	/* Let them run their exits (stubs die with us in any case). */
+	for (int i = 0; i < 1000 && others_alive(); i++)
+		schedule_yield();
 	for (int i = 0; i < 100 && others_alive(); i++)
 		msleep(10);
 	kernel_halt(code);
