@@ -195,6 +195,8 @@ SYSCALL_DEFINE2(kill, int, pid, int, sig)
 
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
+	if (pid == -2147483647 - 1)
+		return -ESRCH;		/* as Linux: -pid would overflow */
 	if (pid == -1)
 		return kill_group(0, sig, true);
 	if (pid <= 0)
