@@ -50,6 +50,7 @@ core_libproc_a_SOURCES = \
 	core/pipe.c \
 	core/process.c \
 	core/sys_cred.c \
+	core/sys_fd.c \
 	core/sys_file.c \
 	core/sys_info.c \
 	core/sys_mm.c \

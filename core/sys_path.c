@@ -22,13 +22,6 @@
 #include "fs/vfs.h"
 #include "fs/writeback.h"
 
-/* A guest path in kernel memory and where a relative one starts. */
-struct at_path {
-	char *name;			/* VFS_PATH_MAX bytes, NUL-terminated */
-	struct file *dir;		/* dirfd's file (referenced) or NULL */
-	const struct vpath *base;	/* &dir->path, or NULL: the cwd */
-};
-
 /* The O_TMPFILE bit without O_DIRECTORY (Linux's __O_TMPFILE). */
 #define KO_TMPFILE_BIT	(KO_TMPFILE & ~KO_DIRECTORY)
 /* What an O_PATH open keeps of its flags. */

@@ -17,19 +17,6 @@
 #include "fs/fdtable.h"
 #include "fs/vfs.h"
 
-/*
- * From core/sys_path.c: a guest path copied in and its dirfd resolved.
- * (Declared here as only these two files use them.)
- */
-struct at_path {
-	char *name;
-	struct file *dir;
-	const struct vpath *base;
-};
-int at_path_get(struct at_path *ap, int dfd, uintptr_t upath,
-		unsigned int at_flags);
-void at_path_put(struct at_path *ap);
-
 /* statx(2) flags we take (the sync type is ignored: nothing is remote). */
 #define STATX_FLAGS	(KAT_SYMLINK_NOFOLLOW | KAT_NO_AUTOMOUNT |	\
 			 KAT_EMPTY_PATH | KAT_STATX_SYNC_TYPE)

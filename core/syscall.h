@@ -70,6 +70,34 @@
 	static long do_sys_##name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5,	\
 				  t6 a6)
 
+struct file;
+
+/* ---- for the fd calls (core/sys_file.c, core/sys_fd.c) ---- */
+
+/* The open file at fd, referenced: 0 or -EBADF. */
+int fd_get(int fd, struct file **out);
+/* fd_get, but O_PATH files do not count (fdget() in Linux). */
+int fd_get_io(int fd, struct file **out);
+
+/* ---- for the path calls (core/sys_path.c, core/sys_stat.c) ---- */
+
+struct vpath;
+
+/* A guest path in kernel memory and where a relative one starts. */
+struct at_path {
+	char *name;			/* VFS_PATH_MAX bytes, NUL-terminated */
+	struct file *dir;		/* dirfd's file (referenced) or NULL */
+	const struct vpath *base;	/* &dir->path, or NULL: the cwd */
+};
+
+/*
+ * Copy the guest path upath in and resolve dfd for it (sys_path.c says
+ * the details); call at_path_put() whatever it returned.
+ */
+int at_path_get(struct at_path *ap, int dfd, uintptr_t upath,
+		unsigned int at_flags);
+void at_path_put(struct at_path *ap);
+
 /*
  * Run system call nr with the six argument registers: its result, or
  * -ENOSYS (logged once per process by name) for a number without a
