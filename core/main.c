@@ -25,6 +25,7 @@
 #include "drivers/ubd.h"
 #include "fs/buffer.h"
 #include "fs/devices.h"
+#include "fs/fdtable.h"
 #include "fs/filesystems.h"
 #include "fs/fuse.h"
 #include "fs/pagecache.h"
@@ -158,6 +159,22 @@ mount_dev(void)
 }
 
 /*
+ * init never ran: close the console it opened and drop its root and
+ * cwd, so that nothing is busy at the unmount.
+ */
+static void
+init_close_files(void)
+{
+	struct fs_struct *fs = current->fs;
+
+	if (current->files != NULL)
+		fdtable_close_all(current->files);
+	current->fs = NULL;
+	if (fs != NULL)
+		fs_struct_put(fs);
+}
+
+/*
  * Start init as Linux does: init= or the fallback list, with the words
  * after "--" as its arguments.  On success this thread becomes process 1
  * and never returns here; the kernel halts when init exits.  If nothing
@@ -189,6 +206,7 @@ run_init(const struct boot_config *cfg)
 		err = process_start_init(path, argv, envp);
 		if (cfg->init != NULL) {
 			pr_err("Failed to execute %s (error %d)\n", path, err);
+			init_close_files();
 			kernel_unmount_all();
 			panic("Requested init %s failed (error %d).", path,
 			      err);
@@ -197,6 +215,7 @@ run_init(const struct boot_config *cfg)
 			pr_err("Starting init: %s exists but couldn't execute "
 			       "it (error %d)\n", path, err);
 	}
+	init_close_files();
 	kernel_unmount_all();
 	panic("No working init found.  Try passing init= option to kernel.");
 }

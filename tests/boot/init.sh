@@ -36,5 +36,7 @@ fi
 run_kernel mem=128M ubd0="$img" init=/bin/nonexistent
 [ "$status" -eq 1 ] || fail "a missing init= gave status $status"
 expect_in "$WORK/out" "Requested init /bin/nonexistent failed (error -2)"
+! grep -q "unmounted while in use" "$WORK/out" ||
+	fail "a failed init left its files open at the unmount"
 e2fsck -fn "$img" >"$WORK/fsck" 2>&1 || { cat "$WORK/fsck"; fail "e2fsck"; }
 pass "init from the disk, its arguments, fallbacks and exit status"
