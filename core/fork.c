@@ -253,6 +253,7 @@ do_clone(const struct clone_args *a)
 	bool thread = a->flags & KCLONE_THREAD;
 	struct process *p = NULL;
 	struct task *t;
+	long tid;
 	int err = clone_check(a->flags);
 
 	if (err)
@@ -278,10 +279,16 @@ do_clone(const struct clone_args *a)
 		task_abort(t);
 		return err;
 	}
-	clone_start(t, p, a);
+	/* Once started the child may exit and be freed at any time. */
+	tid = t->tid;
 	if (a->flags & KCLONE_VFORK)
+		process_get(p);	/* it may be reaped before we wake */
+	clone_start(t, p, a);
+	if (a->flags & KCLONE_VFORK) {
 		vfork_wait(p);
-	return t->tid;
+		process_put(p);
+	}
+	return tid;
 }
 
 SYSCALL_DEFINE0(fork)
