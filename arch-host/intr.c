@@ -262,7 +262,9 @@ arch_idle(uint64_t timeout_ns)
 		wait = old;
 		for (int irq = 0; irq < NR_IRQS; irq++)
 			sigdelset(&wait, irq_signal[irq]);
-		if (ubd_idle(&wait) != 0)
+		/* ubd_idle() may post a completion instead of sleeping. */
+		if (ubd_idle(&wait) != 0 &&
+		    !__atomic_load_n(&intr_pending, __ATOMIC_SEQ_CST))
 			sigsuspend(&wait);
 		if (pause)
 			timer_tick_resume();
