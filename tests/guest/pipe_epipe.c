@@ -11,7 +11,8 @@
 int
 main(void)
 {
-	int p[2], status;
+	int p[2], go[2], status;
+	char c;
 	pid_t pid;
 
 	CHECK(signal(SIGPIPE, SIG_IGN) != SIG_ERR);
@@ -23,18 +24,27 @@ main(void)
 	CHECK(write(p[1], "", 0) == 0);
 	CHECK(close(p[1]) == 0);
 
-	/* The default action of SIGPIPE terminates the writer. */
+	/*
+	 * The default action of SIGPIPE terminates the writer.  The child
+	 * writes only once the parent has closed its read end (go).
+	 */
 	CHECK(pipe(p) == 0);
+	CHECK(pipe(go) == 0);
 	pid = fork();
 	CHECK(pid >= 0);
 	if (pid == 0) {
 		signal(SIGPIPE, SIG_DFL);
 		close(p[0]);
+		close(go[1]);
+		if (read(go[0], &c, 1) != 0)
+			_exit(2);
 		write(p[1], "x", 1);
 		_exit(0);
 	}
 	CHECK(close(p[0]) == 0);
 	CHECK(close(p[1]) == 0);
+	CHECK(close(go[0]) == 0);
+	CHECK(close(go[1]) == 0);
 	CHECK(waitpid(pid, &status, 0) == pid);
 	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE);
 	return 0;
