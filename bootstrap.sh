@@ -8,9 +8,11 @@
 set -eu
 cd "$(dirname "$0")"
 
-# fuse2fs: the baseline of make bench's FUSE rows.
+# fuse2fs: the baseline of make bench's FUSE rows; gdb and valgrind: the
+# debugging boot tests.
 PACKAGES="build-essential autoconf automake libtool pkg-config liburing-dev
-libfuse3-dev fuse3 check musl-tools e2fsprogs busybox-static fuse2fs"
+libfuse3-dev fuse3 check musl-tools e2fsprogs busybox-static fuse2fs gdb
+valgrind"
 
 say() {
 	printf 'bootstrap.sh: %s\n' "$*"

@@ -78,3 +78,14 @@ flock_release() {
 	wait "$flock_holder" 2>/dev/null
 	flock_holder=
 }
+
+# guest_image_busybox: a private copy of the guest tests' image in $img
+# (make check builds it); skip when it has no static busybox.
+guest_image_busybox() {
+	src="$top_builddir/tests/guest/guest.img"
+	[ -f "$src" ] || fail "no guest image (make check builds it)"
+	img="$WORK/root.img"
+	cp --sparse=always "$src" "$img" || fail "cannot copy $src"
+	[ -n "$(debugfs -R 'stat /bin/busybox' "$img" 2>/dev/null | head -1)" ] ||
+		skip "no static busybox on the image"
+}

@@ -111,7 +111,9 @@ BOOT_TESTS = \
 	tests/boot/ubd-no-io-uring.sh \
 	tests/boot/init.sh \
 	tests/boot/busybox.sh \
-	tests/boot/stubs.sh
+	tests/boot/stubs.sh \
+	tests/boot/gdb.sh \
+	tests/boot/valgrind.sh
 
 # FUSE tests: vmlinux-fuse on fresh images, and fuse=DIR (skip with 77
 # only when /dev/fuse is unusable).

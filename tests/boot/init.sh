@@ -5,12 +5,7 @@
 # program is refused with ENOEXEC and a log line, and the image is clean.
 . "${top_srcdir:-.}/tests/lib.sh"
 command -v e2fsck >/dev/null || PATH=$PATH:/sbin:/usr/sbin
-src="$top_builddir/tests/guest/guest.img"
-[ -f "$src" ] || fail "no guest image (make check builds it)"
-img="$WORK/root.img"
-cp --sparse=always "$src" "$img"
-[ -n "$(debugfs -R 'stat /bin/busybox' "$img" 2>/dev/null | head -1)" ] ||
-	skip "no static busybox on the image"
+guest_image_busybox
 
 run_kernel mem=128M ubd0="$img" init=/bin/busybox loglevel=4 -- sh -c 'exit 7'
 [ "$status" -eq 7 ] || fail "exit 7 gave status $status"
