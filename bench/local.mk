@@ -12,9 +12,16 @@ bench_bench_blk_SOURCES = bench/bench_blk.c
 bench_bench_blk_CPPFLAGS = $(ARCH_CPPFLAGS)
 bench_bench_blk_LDADD = $(KERNEL_LIBS)
 bench_bench_blk_DEPENDENCIES = $(KERNEL_DEPS)
-CLEANFILES += $(EXTRA_PROGRAMS)
-EXTRA_DIST += bench/run.sh bench/fuse.sh
+CLEANFILES += $(EXTRA_PROGRAMS) bench/ubench.gexe
+EXTRA_DIST += bench/run.sh bench/fuse.sh bench/user.sh bench/ubench.c
+
+# The user-mode rows (bench/user.sh): one static musl program, run natively
+# and as init inside the kernel.  Optimised, unlike the guest tests.
+UBENCH_CFLAGS = -static -O2 -Wall -Wextra -Werror -D_GNU_SOURCE
+bench/ubench.gexe: bench/ubench.c
+	@$(MKDIR_P) bench
+	$(AM_V_CC)$(MUSL_GCC) $(UBENCH_CFLAGS) -o $@ $(srcdir)/bench/ubench.c
 
 .PHONY: bench
-bench: vmlinux-host vmlinux-fuse $(EXTRA_PROGRAMS)
+bench: vmlinux-host vmlinux-fuse $(EXTRA_PROGRAMS) bench/ubench.gexe
 	top_builddir=$(abs_top_builddir) $(SHELL) $(srcdir)/bench/run.sh

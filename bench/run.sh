@@ -54,5 +54,8 @@ else
 fi
 rm -f "$fsimg"
 
+echo "== user mode (bench/user.sh: guest programs in the kernel vs the host)"
+top_builddir="$top_builddir" sh "$(dirname "$0")/user.sh"
+
 echo "== FUSE (bench/fuse.sh: vmlinux-fuse vs fuse2fs)"
 top_builddir="$top_builddir" sh "$(dirname "$0")/fuse.sh"
