@@ -380,7 +380,8 @@ install_filter(void)
 		/* 22 */ JGE(top, 22, 0),			/* -> kill */
 		/* 23 */ ST(0),
 		/* 24 */ LD_W(OFF_ARG_HI(1)),
-		/* 25 */ JGE(top, 19, 0),			/* -> kill */
+		/* len may reach STUB_BASE itself (addr 0: everything). */
+		/* 25 */ JGE(top + 1, 19, 0),			/* -> kill */
 		/* 26 */ LDX_MEM(0),
 		/* 27 */ ADD_X,
 		/* 28 */ ST(1),					/* high sum */
