@@ -120,6 +120,22 @@ int arch_user_create(struct arch_user **out);
 /* Kill the stub and free u. */
 void arch_user_destroy(struct arch_user *u);
 /*
+ * Make u as arch_user_create() would, for another address space: the
+ * queued changes dropped, every mapping removed (before the guest runs
+ * next), the initial FP state.  0, or -ECHILD if the stub is dead.
+ */
+int arch_user_reset(struct arch_user *u);
+/* Give dst the FP/SSE/AVX registers src's guest has (fork). */
+void arch_user_copy_fpu(struct arch_user *dst, struct arch_user *src);
+/*
+ * Threads sharing a stub: copy the FP registers of the guest that ran
+ * last in u into buf (ARCH_FPU_SIZE bytes; 0, or -EFAULT/-E2BIG when
+ * they cannot be saved), and load a saved set back for the next run.
+ */
+#define ARCH_FPU_SIZE	4096
+int arch_user_fpu_save(struct arch_user *u, void *buf);
+void arch_user_fpu_load(struct arch_user *u, const void *buf);
+/*
  * Queue changes to u's host mappings, applied before the guest runs
  * next (or by arch_user_flush()): map len bytes of physical memory at pa
  * to guest address addr, unmap, change protections.  Page-aligned, below

@@ -530,6 +530,138 @@ classify(struct arch_user *u, const greg_t *g, struct arch_trap *t)
 	}
 }
 
+/* ---- FP/SSE/AVX state, in the frame the stub returns through ---- */
+
+#define FXSAVE_SIZE	512
+#define FP_XSTATE_MAGIC1 0x46505853U	/* Linux's fpstate with an xsave area */
+#define FX_SW_OFFSET	464		/* struct _fpx_sw_bytes in fxsave */
+#define MXCSR_OFFSET	24
+#define XSTATE_BV_OFFSET 512		/* in the xsave header */
+#define FCW_INIT	0x037f
+#define MXCSR_INIT	0x1f80
+
+/*
+ * The frame's FP save area and its size (fxsave, or Linux's xsave layout
+ * when the software bytes say so), if it lies within the stub's area.
+ */
+static unsigned char *
+frame_fpu(struct arch_user *u, size_t *size)
+{
+	ucontext_t *uc = frame_of(u);
+	uint64_t lo = STUB_AREAS + STUB_CTL_SIZE;
+	uint64_t hi = STUB_AREAS + STUB_AREA_SIZE;
+	uint64_t fp;
+	unsigned char *area;
+	uint32_t sw[4];
+
+	if (uc == NULL)
+		return NULL;
+	fp = (uint64_t)uc->uc_mcontext.fpregs;
+	if (fp < lo || fp > hi - FXSAVE_SIZE || (fp & 15) != 0)
+		return NULL;
+	area = (unsigned char *)u->ctl + (fp - STUB_AREAS);
+	memcpy(sw, area + FX_SW_OFFSET, sizeof(sw));
+	*size = FXSAVE_SIZE;
+	/* magic1, extended_size, xfeatures (64 bits), xstate_size */
+	if (sw[0] == FP_XSTATE_MAGIC1) {
+		uint32_t xsize;
+
+		memcpy(&xsize, area + FX_SW_OFFSET + 16, sizeof(xsize));
+		if (xsize > FXSAVE_SIZE && xsize <= hi - fp)
+			*size = xsize;
+	}
+	return area;
+}
+
+/*
+ * The initial FP state (as a new process has it): x87 and vector
+ * registers clear, default control words.  The software bytes that
+ * describe the layout stay.
+ */
+static void
+fpu_init(unsigned char *area, size_t size)
+{
+	uint16_t fcw = FCW_INIT;
+	uint32_t mxcsr = MXCSR_INIT;
+	unsigned char sw[FXSAVE_SIZE - FX_SW_OFFSET];
+
+	memcpy(sw, area + FX_SW_OFFSET, sizeof(sw));
+	memset(area, 0, size);
+	memcpy(area, &fcw, sizeof(fcw));
+	memcpy(area + MXCSR_OFFSET, &mxcsr, sizeof(mxcsr));
+	/* xstate_bv 0 (cleared): every component in its init state. */
+	memcpy(area + FX_SW_OFFSET, sw, sizeof(sw));
+}
+
+int
+arch_user_reset(struct arch_user *u)
+{
+	unsigned char *area;
+	size_t size;
+
+	if (u->dead)
+		return -ECHILD;
+	area = frame_fpu(u, &size);
+	if (area == NULL)
+		return -EFAULT;
+	fpu_init(area, size);
+	u->nr_ops = 0;
+	u->ops_map = false;
+	u->kicked = false;
+	u->started = false;
+	return arch_user_unmap(u, 0, ARCH_USER_TOP);
+}
+
+/* The saved registers' layout in a buffer of ARCH_FPU_SIZE bytes. */
+struct fpu_buf {
+	uint32_t size;			/* bytes in area; 0: nothing saved */
+	uint32_t pad[15];
+	unsigned char area[ARCH_FPU_SIZE - 64];
+};
+_Static_assert(sizeof(struct fpu_buf) == ARCH_FPU_SIZE, "fpu_buf");
+
+int
+arch_user_fpu_save(struct arch_user *u, void *buf)
+{
+	struct fpu_buf *b = buf;
+	unsigned char *area;
+	size_t size;
+
+	b->size = 0;
+	area = frame_fpu(u, &size);
+	if (area == NULL)
+		return -EFAULT;
+	if (size > sizeof(b->area))
+		return -E2BIG;
+	memcpy(b->area, area, size);
+	b->size = (uint32_t)size;
+	return 0;
+}
+
+void
+arch_user_fpu_load(struct arch_user *u, const void *buf)
+{
+	const struct fpu_buf *b = buf;
+	unsigned char *area;
+	size_t size;
+
+	area = frame_fpu(u, &size);
+	if (area != NULL && b->size == size)
+		memcpy(area, b->area, size);
+}
+
+void
+arch_user_copy_fpu(struct arch_user *dst, struct arch_user *src)
+{
+	unsigned char *from, *to;
+	size_t from_size, to_size;
+
+	from = frame_fpu(src, &from_size);
+	to = frame_fpu(dst, &to_size);
+	if (from != NULL && to != NULL && from_size == to_size)
+		memcpy(to, from, to_size);
+}
+
 int
 arch_run_user(struct arch_user *u, struct user_regs *regs,
 	      struct arch_trap *t)

@@ -82,9 +82,12 @@ clone_mm(uint64_t flags, struct mm **out)
 		return err;
 	err = mm_dup(cur, out);
 	if (err) {
-		arch_user_destroy(u);
+		user_stub_put(u);
 		return err;
 	}
+	/* The child starts with the parent's FP registers too. */
+	if (cur->user != NULL)
+		arch_user_copy_fpu(u, cur->user);
 	mm_set_user(*out, u);
 	return 0;
 }
@@ -272,6 +275,9 @@ do_clone(const struct clone_args *a)
 	}
 	if (err == 0)
 		err = clone_settids(t, p, a);
+	/* Last, as nothing frees t->fpu on the way out. */
+	if (err == 0 && (a->flags & KCLONE_VM))
+		err = user_fpu_share(t);
 	if (err) {
 		clone_task_undo(t);
 		if (p != NULL)

@@ -320,7 +320,7 @@ mm_free(struct mm *mm)
 	}
 	pt_destroy(mm);
 	if (mm->user != NULL)
-		arch_user_destroy(mm->user);
+		user_stub_put(mm->user);
 	kfree(mm);
 }
 

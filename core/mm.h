@@ -104,6 +104,7 @@ struct mm {
 	unsigned int nr_vmas;		/* [m] */
 	void *pgd;			/* [m] page-table root (private) */
 	struct arch_user *user;		/* [m] the stub; NULL: none */
+	struct task *fpu_owner;		/* [p] whose FP state the stub has */
 	uint64_t start_code, end_code;	/* [m] for /proc */
 	uint64_t start_data, end_data;	/* [m] */
 	uint64_t start_brk, brk;	/* [m] the heap: [start_brk, brk) */
@@ -132,6 +133,21 @@ int mm_dup(struct mm *old, struct mm **out);
  * The stub must have an empty address space.
  */
 void mm_set_user(struct mm *mm, struct arch_user *u);
+/*
+ * Stubs (core/user.c): a ready stub with an empty address space for a
+ * new mm, from the pool of started and reused stubs when it has one (0
+ * or -errno); and giving one back when its mm is gone, to be reused or
+ * killed.
+ */
+int user_stub_get(struct arch_user **out);
+void user_stub_put(struct arch_user *u);
+/*
+ * FP registers of threads sharing a stub (core/user.c): child, a new
+ * thread (or vfork child) of the current mm, starts with the caller's
+ * (0 or -ENOMEM); a task leaving its mm (exit, exec) gives its up.
+ */
+int user_fpu_share(struct task *child);
+void user_fpu_release(struct task *t, struct mm *mm);
 void mm_get(struct mm *mm);
 /* Drop a reference; the last one frees the VMAs, frames and stub. */
 void mm_put(struct mm *mm);

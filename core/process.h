@@ -182,11 +182,6 @@ int pid_alloc(void);
 void pid_free(int pid);
 
 /*
- * A ready stub with an empty address space for a new mm (from the pool
- * of pre-started stubs when it has one).  0 or -errno.
- */
-int user_stub_get(struct arch_user **out);
-/*
  * exec passed its point of no return in the current process: release a
  * vfork parent and reset handled signals to their default action.
  */

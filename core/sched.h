@@ -65,6 +65,7 @@ struct task {
 	uint64_t robust_list;		/* [t] set_robust_list head */
 	uint64_t robust_len;		/* [t] */
 	uint64_t utime_ns, stime_ns;	/* [t] time in guest and kernel */
+	void *fpu;			/* [t] FP registers (shared stub) */
 	void (*entry)(void *arg);	/* [I] first function on the stack */
 	void *entry_arg;		/* [I] */
 };

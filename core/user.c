@@ -13,6 +13,7 @@
 #include "core/mm.h"
 #include "core/printk.h"
 #include "core/process.h"
+#include "core/slab.h"
 #include "core/syscall.h"
 #include "core/timer.h"
 #include "core/trap.h"
@@ -23,7 +24,8 @@
 
 /* ---- the stub pool ---- */
 
-#define STUB_POOL_SIZE	4
+#define STUB_POOL_SIZE	8	/* stubs kept for reuse */
+#define STUB_POOL_MIN	2	/* kstubd starts new ones below this */
 
 static struct arch_user *stub_pool[STUB_POOL_SIZE];	/* [i] */
 static int stub_pool_count;				/* [i] */
@@ -78,22 +80,35 @@ stub_pool_take(void)
 	if (stub_pool_count > 0)
 		u = stub_pool[--stub_pool_count];
 	arch_intr_restore(s);
-	if (stub_pool_task != NULL)
+	if (stub_pool_task != NULL && READ_ONCE(stub_pool_count) <
+				      STUB_POOL_MIN)
 		wq_wake_all(&stub_pool_wq);
 	return u;
 }
 
-/* The pool's kernel thread: keep it full while nothing else runs. */
+/* Put u in the pool; false if it is full. */
+static bool
+stub_pool_add(struct arch_user *u)
+{
+	unsigned long s = arch_intr_save();
+	bool added = stub_pool_count < STUB_POOL_SIZE;
+
+	if (added)
+		stub_pool[stub_pool_count++] = u;
+	arch_intr_restore(s);
+	return added;
+}
+
+/* The pool's kernel thread: keep STUB_POOL_MIN stubs ready. */
 static int
 stub_pool_fill(void *arg)
 {
 	(void)arg;
 	for (;;) {
 		struct arch_user *u;
-		unsigned long s;
 
 		wait_event(&stub_pool_wq,
-			   READ_ONCE(stub_pool_count) < STUB_POOL_SIZE ||
+			   READ_ONCE(stub_pool_count) < STUB_POOL_MIN ||
 			   READ_ONCE(stub_deaths));
 		if (READ_ONCE(stub_deaths)) {
 			stub_reap_deaths();
@@ -103,9 +118,8 @@ stub_pool_fill(void *arg)
 			msleep(100);	/* the host refuses: try later */
 			continue;
 		}
-		s = arch_intr_save();
-		stub_pool[stub_pool_count++] = u;
-		arch_intr_restore(s);
+		if (!stub_pool_add(u))
+			arch_user_destroy(u);
 	}
 	return 0;
 }
@@ -126,6 +140,78 @@ user_stub_get(struct arch_user **out)
 		kthread_create(&stub_pool_task, stub_pool_fill, NULL,
 			       "kstubd");
 	return arch_user_create(out);
+}
+
+/*
+ * The address space u served is gone: keep the stub for the next one
+ * (emptied, initial FP state) unless the pool is full or it is dead.
+ * Starting a stub is a host fork and exec; reusing one costs an munmap.
+ */
+void
+user_stub_put(struct arch_user *u)
+{
+	if (arch_user_reset(u) != 0 || !stub_pool_add(u))
+		arch_user_destroy(u);
+}
+
+/* ---- FP registers of threads sharing a stub ---- */
+
+/*
+ * The stub's signal frame holds the FP registers of the thread that ran
+ * in it last (mm->fpu_owner).  Threads of one address space, and a vfork
+ * child, take turns there: each has a buffer (t->fpu) where its
+ * registers wait while another runs.  A thread alone in its mm never
+ * copies anything.
+ */
+int
+user_fpu_share(struct task *child)
+{
+	struct task *t = current;
+	struct mm *mm = t->proc->mm;
+
+	if (t->fpu == NULL)
+		t->fpu = kmalloc(ARCH_FPU_SIZE);
+	child->fpu = kmalloc(ARCH_FPU_SIZE);
+	if (t->fpu == NULL || child->fpu == NULL) {
+		kfree(child->fpu);
+		child->fpu = NULL;
+		return -ENOMEM;
+	}
+	/* The caller just trapped: its registers are in the frame. */
+	mm->fpu_owner = t;
+	if (arch_user_fpu_save(mm->user, child->fpu) != 0) {
+		/* An unusual frame: the child shares what the stub has. */
+		kfree(child->fpu);
+		child->fpu = NULL;
+	}
+	return 0;
+}
+
+void
+user_fpu_release(struct task *t, struct mm *mm)
+{
+	if (mm != NULL && mm->fpu_owner == t)
+		mm->fpu_owner = NULL;
+	kfree(t->fpu);
+	t->fpu = NULL;
+}
+
+/* Before t runs in mm's stub: put its FP registers in the frame. */
+static void
+user_fpu_switch(struct task *t, struct mm *mm)
+{
+	struct task *old = mm->fpu_owner;
+
+	if (old == t)
+		return;
+	if (old != NULL && old->fpu != NULL &&
+	    arch_user_fpu_save(mm->user, old->fpu) != 0) {
+		kfree(old->fpu);	/* cannot happen: the frame fitted */
+		old->fpu = NULL;
+	}
+	if (t->fpu != NULL)
+		arch_user_fpu_load(mm->user, t->fpu);
+	mm->fpu_owner = t;
 }
 
 /* ---- traps ---- */
@@ -223,9 +309,13 @@ user_run(struct task *t, struct arch_trap *trap)
 	uint64_t t0 = ktime_ns();
 	int err;
 
+	/* No other thread of mm may run between the switch and the run. */
+	preempt_disable();
+	user_fpu_switch(t, mm);
 	WRITE_ONCE(t->in_user, mm->user);
 	err = arch_run_user(mm->user, &t->regs, trap);
 	WRITE_ONCE(t->in_user, NULL);
+	preempt_enable();
 	t->utime_ns += ktime_ns() - t0;
 	if (err == -ENOMEM) {
 		/* The host's map count ran out: start the TLB afresh. */

@@ -22,6 +22,7 @@ GUEST_TESTS = \
 	tests/guest/misc_clock.gexe \
 	tests/guest/misc_cred.gexe \
 	tests/guest/misc_futex.gexe \
+	tests/guest/misc_fpu.gexe \
 	tests/guest/misc_futex_threads.gexe \
 	tests/guest/misc_getrandom.gexe \
 	tests/guest/misc_nanosleep.gexe \

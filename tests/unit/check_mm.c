@@ -33,6 +33,13 @@ current_mm(void)
 	return test_mm;
 }
 
+/* Nor its stub pool: a freed mm's stub is destroyed. */
+void
+user_stub_put(struct arch_user *u)
+{
+	arch_user_destroy(u);
+}
+
 static int
 mm_runner(void *arg)
 {
