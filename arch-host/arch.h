@@ -160,6 +160,11 @@ int arch_run_user(struct arch_user *u, struct user_regs *regs,
 bool arch_user_dead(const struct arch_user *u);
 /* From an interrupt: make a running guest trap back (INTERRUPTED). */
 void arch_user_kick(struct arch_user *u);
+/*
+ * u's guest will not run again soon (its thread sleeps in the kernel or
+ * lost the CPU): the stub should sleep at once instead of spinning.
+ */
+void arch_user_nap(struct arch_user *u);
 
 /* ---- memory checking (no-ops unless built with --enable-asan) ---- */
 

@@ -148,6 +148,35 @@ stub_image_fd(void)
 	return fd;
 }
 
+/*
+ * With two host CPUs or more, the vCPU thread keeps one to itself and
+ * the stubs get the others: a stub woken for the guest then never waits
+ * for the vCPU's spin on its CPU, nor the vCPU for a stub's.
+ */
+static cpu_set_t stub_cpus;
+static bool stub_cpus_set;
+
+static void
+user_pin_cpus(void)
+{
+	cpu_set_t all, one;
+	int cpu = sched_getcpu();
+
+	if (sched_getaffinity(0, sizeof(all), &all) != 0 ||
+	    CPU_COUNT(&all) < 2)
+		return;
+	if (cpu < 0 || !CPU_ISSET(cpu, &all))
+		for (cpu = 0; !CPU_ISSET(cpu, &all); cpu++)
+			;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	if (sched_setaffinity(0, sizeof(one), &one) != 0)
+		return;
+	stub_cpus = all;
+	CPU_CLR(cpu, &stub_cpus);
+	stub_cpus_set = true;
+}
+
 static int
 user_init_once(void)
 {
@@ -156,6 +185,7 @@ user_init_once(void)
 
 	if (done)
 		return 0;
+	user_pin_cpus();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = user_sigchld;
 	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
@@ -175,6 +205,8 @@ exec_stub(int sock, int image)
 	sigset_t none;
 
 	setsid();
+	if (stub_cpus_set)
+		sched_setaffinity(0, sizeof(stub_cpus), &stub_cpus);
 	if (dup2(sock, 0) < 0 || dup2(image, 1) < 0 ||
 	    fcntl(1, F_SETFD, FD_CLOEXEC) != 0)
 		_exit(126);
@@ -395,6 +427,7 @@ let_run(struct arch_user *u, uint32_t flags)
 	u->nr_ops = 0;
 	u->ops_map = false;
 	c->flags = flags;
+	c->nap = 0;
 	__atomic_store_n(&c->state, STUB_RUNNING, __ATOMIC_RELEASE);
 	state_wake(c);
 	return 0;
@@ -720,6 +753,12 @@ bool
 arch_user_dead(const struct arch_user *u)
 {
 	return u->dead;
+}
+
+void
+arch_user_nap(struct arch_user *u)
+{
+	__atomic_store_n(&u->ctl->nap, 1, __ATOMIC_RELAXED);
 }
 
 void

@@ -144,7 +144,8 @@ void user_stub_put(struct arch_user *u);
 /*
  * FP registers of threads sharing a stub (core/user.c): child, a new
  * thread (or vfork child) of the current mm, starts with the caller's
- * (0 or -ENOMEM); a task leaving its mm (exit, exec) gives its up.
+ * (0 or -ENOMEM); a task leaving its mm (exit, exec) gives them up, and
+ * forgets the stub it ran in.
  */
 int user_fpu_share(struct task *child);
 void user_fpu_release(struct task *t, struct mm *mm);

@@ -238,6 +238,10 @@ schedule(void)
 		sched_class->enqueue(prev);
 	}
 	next = sched_pick();
+	/* A guest thread loses the CPU: its stub need not spin for it. */
+	if (next != prev && prev->last_user != NULL &&
+	    prev->last_user != next->last_user)
+		arch_user_nap(prev->last_user);
 	if (next != prev) {
 		nr_switches++;
 		next->nr_switches++;

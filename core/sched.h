@@ -66,6 +66,7 @@ struct task {
 	uint64_t robust_len;		/* [t] */
 	uint64_t utime_ns, stime_ns;	/* [t] time in guest and kernel */
 	void *fpu;			/* [t] FP registers (shared stub) */
+	struct arch_user *last_user;	/* [i] the stub it last ran in */
 	void (*entry)(void *arg);	/* [I] first function on the stack */
 	void *entry_arg;		/* [I] */
 };

@@ -190,6 +190,10 @@ user_fpu_share(struct task *child)
 void
 user_fpu_release(struct task *t, struct mm *mm)
 {
+	unsigned long s = arch_intr_save();
+
+	t->last_user = NULL;	/* the stub may go with mm */
+	arch_intr_restore(s);
 	if (mm != NULL && mm->fpu_owner == t)
 		mm->fpu_owner = NULL;
 	kfree(t->fpu);
@@ -312,6 +316,7 @@ user_run(struct task *t, struct arch_trap *trap)
 	/* No other thread of mm may run between the switch and the run. */
 	preempt_disable();
 	user_fpu_switch(t, mm);
+	t->last_user = mm->user;
 	WRITE_ONCE(t->in_user, mm->user);
 	err = arch_run_user(mm->user, &t->regs, trap);
 	WRITE_ONCE(t->in_user, NULL);

@@ -246,7 +246,8 @@ trap_to_kernel(void)
 		sys3(NR_futex, &ctl->state, FUTEX_WAKE_, 1);
 		for (int spin = 0; spin < 2000; spin++) {
 			if (__atomic_load_n(&ctl->state, __ATOMIC_ACQUIRE) !=
-			    STUB_TRAPPED)
+			    STUB_TRAPPED ||
+			    __atomic_load_n(&ctl->nap, __ATOMIC_RELAXED))
 				break;
 			__builtin_ia32_pause();
 		}

@@ -64,6 +64,8 @@ struct stub_ctl {
 	uint64_t uc;			/* stub address of the ucontext */
 	uint64_t fs_base;		/* STUB_SET_FS: the new FS base */
 	uint64_t ready;			/* set once the stub is up */
+	uint32_t nap;			/* kernel: not soon, stop spinning */
+	uint32_t pad;
 	struct stub_op ops[STUB_MAX_OPS];
 };
 

@@ -405,6 +405,12 @@ arch_user_kick(struct arch_user *u)
 	(void)u;
 }
 
+void
+arch_user_nap(struct arch_user *u)
+{
+	(void)u;
+}
+
 bool
 arch_user_dead(const struct arch_user *u)
 {
