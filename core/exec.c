@@ -446,6 +446,38 @@ exec_set_regs(const struct exec_image *im)
 }
 
 /*
+ * exec in a process with several threads: the others exit (as Linux's
+ * de_thread), woken from any sleep, before the program is replaced.
+ * -EAGAIN if the process is exiting or another thread execs already.
+ * The thread keeps its own id (Linux would give it the leader's).
+ */
+static int
+exec_kill_threads(struct process *p)
+{
+	struct task *t;
+
+	mutex_lock(&proc_lock);
+	if (p->nr_threads == 1) {
+		mutex_unlock(&proc_lock);
+		return 0;
+	}
+	if (p->exiting || p->exec_task != NULL) {
+		mutex_unlock(&proc_lock);
+		return -EAGAIN;
+	}
+	p->exec_task = current;
+	list_for_each_entry(t, &p->threads, thread_node)
+		if (t != current)
+			sched_wake(t);
+	mutex_unlock(&proc_lock);
+	wait_event(&p->exec_wq, READ_ONCE(p->nr_threads) == 1);
+	mutex_lock(&proc_lock);
+	p->exec_task = NULL;
+	mutex_unlock(&proc_lock);
+	return 0;
+}
+
+/*
  * A private copy of the fd table if another process shares it
  * (CLONE_FILES), for close-on-exec not to reach that one: *out, or NULL
  * when the table is the caller's alone.
@@ -495,6 +527,9 @@ exec_commit(struct exec_image *im)
 	struct mm *old;
 	int err;
 
+	err = exec_kill_threads(p);
+	if (err != 0)
+		return err;
 	err = exec_unshare_files(&files);
 	if (err != 0)
 		return err;

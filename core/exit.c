@@ -212,10 +212,12 @@ do_exit(int status)
 	mutex_lock(&proc_lock);
 	list_del(&t->thread_node);
 	last = --p->nr_threads == 0;
-	if (!p->exiting)
+	if (!p->exiting && p->exec_task == NULL)
 		p->exit_status = status;
 	if (last)
 		p->exiting = true;
+	if (p->exec_task != NULL && p->nr_threads == 1)
+		wq_wake_all(&p->exec_wq);
 	p->utime_ns += t->utime_ns;
 	p->stime_ns += t->stime_ns;
 	mutex_unlock(&proc_lock);

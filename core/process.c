@@ -48,6 +48,7 @@ process_alloc(int pid)
 	list_init(&p->sibling);
 	list_init(&p->threads);
 	wq_init(&p->child_wq);
+	wq_init(&p->exec_wq);
 	p->refcount = 1;
 	p->start_ns = ktime_ns();
 	mutex_lock(&proc_lock);
@@ -225,6 +226,8 @@ signal_pending(void)
 	if (p == NULL)
 		return false;
 	if (READ_ONCE(p->exiting))
+		return true;
+	if (READ_ONCE(p->exec_task) != NULL && p->exec_task != current)
 		return true;
 	pend = READ_ONCE(p->sig_pending);
 	for (int sig = 1; pend != 0 && sig <= NSIG; sig++)

@@ -105,6 +105,8 @@ struct process {
 	struct list_head threads;	/* [p] struct task, by thread_node */
 	int nr_threads;			/* [p] live threads */
 	struct wait_queue child_wq;	/* wait4() of this process sleeps */
+	struct task *exec_task;		/* [p] exec'ing: the others exit */
+	struct wait_queue exec_wq;	/* it waits there for them */
 	struct mm *mm;			/* [t] the address space */
 	char comm[16];			/* [t] the program's name */
 	char exe_path[256];		/* [t] what execve ran, for /proc */

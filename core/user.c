@@ -300,6 +300,8 @@ user_check_exit(struct task *t)
 
 	if (READ_ONCE(p->exiting))
 		do_exit(p->exit_status);
+	if (READ_ONCE(p->exec_task) != NULL && p->exec_task != t)
+		do_exit(0);		/* another thread execs */
 	sig = process_fatal_signal();
 	if (sig != 0)
 		do_exit_group(sig);

@@ -11,6 +11,7 @@ GUEST_TESTS = \
 	tests/guest/exec_execveat.gexe \
 	tests/guest/exec_script.gexe \
 	tests/guest/exec_script_nest.gexe \
+	tests/guest/exec_threads.gexe \
 	tests/guest/fd_close_range.gexe \
 	tests/guest/fd_dup.gexe \
 	tests/guest/fd_locks.gexe \
