@@ -545,7 +545,7 @@ exec_commit(struct exec_image *im)
 	p->mm = im->mm;
 	im->mm = NULL;
 	/* The new program starts with the initial FP state (the stub's). */
-	user_fpu_release(current, old);
+	user_mm_leave(current, old);
 	if (old != NULL)
 		mm_put(old);
 	exec_switch_files(files);

@@ -208,7 +208,7 @@ do_exit(int status)
 	bool last;
 
 	exit_clear_tid(t, p->mm);
-	user_fpu_release(t, p->mm);
+	user_mm_leave(t, p->mm);
 	mutex_lock(&proc_lock);
 	list_del(&t->thread_node);
 	last = --p->nr_threads == 0;

@@ -104,7 +104,7 @@ struct mm {
 	unsigned int nr_vmas;		/* [m] */
 	void *pgd;			/* [m] page-table root (private) */
 	struct arch_user *user;		/* [m] the stub; NULL: none */
-	struct task *fpu_owner;		/* [p] whose FP state the stub has */
+	struct task *fpu_owner;		/* whose FP registers the stub has */
 	uint64_t start_code, end_code;	/* [m] for /proc */
 	uint64_t start_data, end_data;	/* [m] */
 	uint64_t start_brk, brk;	/* [m] the heap: [start_brk, brk) */
@@ -148,7 +148,7 @@ void user_stub_put(struct arch_user *u);
  * forgets the stub it ran in.
  */
 int user_fpu_share(struct task *child);
-void user_fpu_release(struct task *t, struct mm *mm);
+void user_mm_leave(struct task *t, struct mm *mm);
 void mm_get(struct mm *mm);
 /* Drop a reference; the last one frees the VMAs, frames and stub. */
 void mm_put(struct mm *mm);

@@ -188,7 +188,7 @@ user_fpu_share(struct task *child)
 }
 
 void
-user_fpu_release(struct task *t, struct mm *mm)
+user_mm_leave(struct task *t, struct mm *mm)
 {
 	unsigned long s = arch_intr_save();
 
