@@ -162,9 +162,12 @@ bool arch_user_dead(const struct arch_user *u);
 void arch_user_kick(struct arch_user *u);
 /*
  * u's guest will not run again soon (its thread sleeps in the kernel or
- * lost the CPU): the stub should sleep at once instead of spinning.
+ * lost the CPU): the stub should sleep instead of spinning.  It is told
+ * once the next stub has been let run, so that its host CPU does not go
+ * idle in between, or by arch_user_nap_now(), which the idle loop calls.
  */
 void arch_user_nap(struct arch_user *u);
+void arch_user_nap_now(void);
 
 /* ---- memory checking (no-ops unless built with --enable-asan) ---- */
 

@@ -44,6 +44,7 @@
 #endif
 #define USER_SLOTS	4096	/* stubs alive at once */
 #define SPIN_LOOPS	4000	/* polls of the state word before futex */
+#define QUICK_NS	50000	/* out this briefly: its stub yields */
 
 extern const char stub_image[], stub_image_end[];
 
@@ -57,6 +58,8 @@ struct arch_user {
 	volatile bool kicked;		/* arch_user_kick() since last trap */
 	uint64_t fs_base;		/* as the stub has it */
 	bool ops_map;			/* a queued op needs the memory fd */
+	bool quick;			/* it was out briefly last time */
+	uint64_t napped_at;		/* when it lost the CPU, or 0 */
 	int slot;
 	/* Queued ops, kept here: guest code can write the control page. */
 	uint32_t nr_ops;
@@ -65,13 +68,38 @@ struct arch_user {
 
 static int stub_fd = -1;
 static struct arch_user *_Atomic slots[USER_SLOTS];
+/* A stub told by the scheduler to stop spinning, not told yet (vCPU only). */
+static struct arch_user *nap_pending;
 
 /* ---- futex on the shared state word ---- */
 
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Each side wakes the other only if it sleeps: the sleeper sets its flag,
+ * then checks the state word again before it waits; the waker stores the
+ * state, then reads the flag (both with full fences in between).  The
+ * flags are on the control page, which guest code can write: a guest that
+ * clears kernel_sleeps delays its own trap by at most KWAIT_NS, since the
+ * kernel's wait times out; one that clears stub_sleeps hangs only its own
+ * stub thread.
+ */
+#define KWAIT_NS	10000000L
+
+/* Let a stub sleeping for STUB_RUNNING see it (state already stored). */
 static void
 state_wake(struct stub_ctl *c)
 {
-	syscall(SYS_futex, &c->state, FUTEX_WAKE, 1, NULL, NULL, 0);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&c->stub_sleeps, __ATOMIC_SEQ_CST))
+		syscall(SYS_futex, &c->state, FUTEX_WAKE, 1, NULL, NULL, 0);
 }
 
 /* Wait until the stub traps (or dies). */
@@ -79,6 +107,7 @@ static void
 state_wait_trapped(struct arch_user *u)
 {
 	struct stub_ctl *c = u->ctl;
+	const struct timespec tmo = { 0, KWAIT_NS };
 
 	for (int i = 0; i < SPIN_LOOPS; i++) {
 		if (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) ==
@@ -87,9 +116,15 @@ state_wait_trapped(struct arch_user *u)
 		__builtin_ia32_pause();
 	}
 	while (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) != STUB_TRAPPED &&
-	       !u->dead)
-		syscall(SYS_futex, &c->state, FUTEX_WAIT, STUB_RUNNING, NULL,
-			NULL, 0);
+	       !u->dead) {
+		__atomic_store_n(&c->kernel_sleeps, 1, __ATOMIC_SEQ_CST);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&c->state, __ATOMIC_SEQ_CST) ==
+		    STUB_RUNNING && !u->dead)
+			syscall(SYS_futex, &c->state, FUTEX_WAIT, STUB_RUNNING,
+				&tmo, NULL, 0);
+	}
+	__atomic_store_n(&c->kernel_sleeps, 0, __ATOMIC_RELAXED);
 }
 
 /* ---- stubs dying ---- */
@@ -109,7 +144,8 @@ user_sigchld(int sig)
 				u->dead = 1;
 				__atomic_store_n(&u->ctl->state, STUB_TRAPPED,
 						 __ATOMIC_RELEASE);
-				state_wake(u->ctl);
+				syscall(SYS_futex, &u->ctl->state, FUTEX_WAKE,
+					1, NULL, NULL, 0);
 				intr_raise(IRQ_USER);
 				break;
 			}
@@ -337,6 +373,8 @@ arch_user_destroy(struct arch_user *u)
 		return;
 	if (u->slot >= 0)
 		__atomic_store_n(&slots[u->slot], NULL, __ATOMIC_SEQ_CST);
+	if (nap_pending == u)
+		nap_pending = NULL;
 	if (u->pid > 0 && !u->dead)
 		kill(u->pid, SIGKILL);	/* the SIGCHLD handler reaps it */
 	if (u->sock >= 0)
@@ -428,8 +466,19 @@ let_run(struct arch_user *u, uint32_t flags)
 	u->ops_map = false;
 	c->flags = flags;
 	c->nap = 0;
-	__atomic_store_n(&c->state, STUB_RUNNING, __ATOMIC_RELEASE);
+	if (u->napped_at != 0) {
+		u->quick = now_ns() - u->napped_at < QUICK_NS;
+		u->napped_at = 0;
+	}
+	__atomic_store_n(&c->state, STUB_RUNNING, __ATOMIC_SEQ_CST);
 	state_wake(c);
+	/* Only now may the stub that ran before go to sleep: woken while its
+	 * CPU is still busy, this stub runs there as soon as it does,
+	 * without the CPU going idle in between. */
+	if (nap_pending == u)
+		nap_pending = NULL;
+	else
+		arch_user_nap_now();
 	return 0;
 }
 
@@ -755,17 +804,37 @@ arch_user_dead(const struct arch_user *u)
 	return u->dead;
 }
 
+/*
+ * The scheduler's word that u's thread lost the CPU.  Its stub is told
+ * when the next stub has been let run, or before the vCPU idles
+ * (arch_user_nap_now()), whichever comes first.
+ */
 void
 arch_user_nap(struct arch_user *u)
 {
-	__atomic_store_n(&u->ctl->nap, 1, __ATOMIC_RELAXED);
+	if (nap_pending != NULL && nap_pending != u)
+		arch_user_nap_now();
+	nap_pending = u;
+	u->napped_at = now_ns();
+}
+
+void
+arch_user_nap_now(void)
+{
+	struct arch_user *u = nap_pending;
+
+	nap_pending = NULL;
+	if (u != NULL)
+		__atomic_store_n(&u->ctl->nap, u->quick ? STUB_NAP_YIELD :
+				 STUB_NAP_SLEEP, __ATOMIC_RELAXED);
 }
 
 void
 arch_user_kick(struct arch_user *u)
 {
 	u->kicked = true;
+	/* Not "== STUB_RUNNING": guest code can write the state word. */
 	if (!u->dead &&
-	    __atomic_load_n(&u->ctl->state, __ATOMIC_ACQUIRE) == STUB_RUNNING)
+	    __atomic_load_n(&u->ctl->state, __ATOMIC_ACQUIRE) != STUB_TRAPPED)
 		syscall(SYS_tgkill, u->pid, u->pid, STUB_SIG_PREEMPT);
 }

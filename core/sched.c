@@ -339,8 +339,10 @@ sched_idle_loop(void)
 		unsigned long s = arch_intr_save();
 		bool runnable = need_resched || sched_class->has_runnable();
 
-		if (!runnable)
+		if (!runnable) {
+			arch_user_nap_now();	/* no stub runs next */
 			arch_idle(ktimer_next_ns());
+		}
 		/* Replays what woke us; trap_preempt() may switch from here. */
 		arch_intr_restore(s);
 		if (runnable)

@@ -40,6 +40,7 @@
 #define NR_close		3
 #define NR_mmap			9
 #define NR_mprotect		10
+#define NR_sched_yield		24
 #define NR_munmap		11
 #define NR_rt_sigaction		13
 #define NR_rt_sigreturn		15
@@ -75,6 +76,7 @@
 #define ARCH_SET_FS_		0x1002
 #define FUTEX_WAIT_		0
 #define FUTEX_WAKE_		1
+#define STUB_YIELDS		200	/* sched_yield()s before the futex */
 #define SCM_RIGHTS_		1
 #define SOL_SOCKET_		1
 #define SECCOMP_SET_MODE_FILTER_	1
@@ -242,8 +244,12 @@ trap_to_kernel(void)
 	for (;;) {
 		uint32_t flags;
 
-		__atomic_store_n(&ctl->state, STUB_TRAPPED, __ATOMIC_RELEASE);
-		sys3(NR_futex, &ctl->state, FUTEX_WAKE_, 1);
+		/* The kernel is woken only if it sleeps: the store, the
+		 * fence and its flag's load pair with its own (user.c). */
+		__atomic_store_n(&ctl->state, STUB_TRAPPED, __ATOMIC_SEQ_CST);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&ctl->kernel_sleeps, __ATOMIC_SEQ_CST))
+			sys3(NR_futex, &ctl->state, FUTEX_WAKE_, 1);
 		for (int spin = 0; spin < 2000; spin++) {
 			if (__atomic_load_n(&ctl->state, __ATOMIC_ACQUIRE) !=
 			    STUB_TRAPPED ||
@@ -251,10 +257,34 @@ trap_to_kernel(void)
 				break;
 			__builtin_ia32_pause();
 		}
+		/*
+		 * Told to, yield for a while before sleeping: the stub that
+		 * runs next on this CPU gets it at once, and when this one's
+		 * turn comes soon (a pipe's other end answering), no wake-up
+		 * has to cross CPUs, which costs far more than a local
+		 * switch.  The kernel asks for it only when the thread was
+		 * out briefly last time: the yields take turns on the CPU
+		 * with the stub that runs.
+		 */
+		for (int y = 0; y < STUB_YIELDS &&
+				__atomic_load_n(&ctl->nap, __ATOMIC_RELAXED) ==
+				STUB_NAP_YIELD; y++) {
+			if (__atomic_load_n(&ctl->state, __ATOMIC_ACQUIRE) !=
+			    STUB_TRAPPED)
+				break;
+			sys0(NR_sched_yield);
+		}
 		while (__atomic_load_n(&ctl->state, __ATOMIC_ACQUIRE) ==
-		       STUB_TRAPPED)
-			sys4(NR_futex, &ctl->state, FUTEX_WAIT_, STUB_TRAPPED,
-			     0);
+		       STUB_TRAPPED) {
+			__atomic_store_n(&ctl->stub_sleeps, 1,
+					 __ATOMIC_SEQ_CST);
+			__atomic_thread_fence(__ATOMIC_SEQ_CST);
+			if (__atomic_load_n(&ctl->state, __ATOMIC_SEQ_CST) ==
+			    STUB_TRAPPED)
+				sys4(NR_futex, &ctl->state, FUTEX_WAIT_,
+				     STUB_TRAPPED, 0);
+		}
+		__atomic_store_n(&ctl->stub_sleeps, 0, __ATOMIC_RELAXED);
 		flags = ctl->flags;
 		ctl->op_error = 0;
 		if (run_ops(flags) != 0 || (flags & STUB_OPS_ONLY)) {
@@ -355,55 +385,56 @@ install_filter(void)
 	const uint32_t top = (uint32_t)(STUB_BASE >> 32);
 	struct bpf_insn prog[] = {
 		/* 0 */ LD_W(OFF_ARCH),
-		/* 1 */ JEQ(AUDIT_ARCH_X86_64_, 0, 44),		/* -> trap */
+		/* 1 */ JEQ(AUDIT_ARCH_X86_64_, 0, 45),		/* -> trap */
 		/* 2 */ LD_W(OFF_IP_HI),
-		/* 3 */ JEQ((uint32_t)(lo >> 32), 0, 42),	/* -> trap */
+		/* 3 */ JEQ((uint32_t)(lo >> 32), 0, 43),	/* -> trap */
 		/* 4 */ LD_W(OFF_IP_LO),
-		/* 5 */ JGE((uint32_t)lo, 0, 40),		/* -> trap */
-		/* 6 */ JGE((uint32_t)hi, 39, 0),		/* -> trap */
+		/* 5 */ JGE((uint32_t)lo, 0, 41),		/* -> trap */
+		/* 6 */ JGE((uint32_t)hi, 40, 0),		/* -> trap */
 		/* From the gate. */
 		/* 7 */ LD_W(OFF_NR),
-		/* 8 */ JEQ(NR_futex, 35, 0),			/* -> allow */
-		/* 9 */ JEQ(NR_rt_sigreturn, 34, 0),
-		/* 10 */ JEQ(NR_recvmsg, 33, 0),
-		/* 11 */ JEQ(NR_close, 32, 0),
-		/* 12 */ JEQ(NR_exit_group, 31, 0),
-		/* 13 */ JEQ(NR_exit, 30, 0),
-		/* 14 */ JEQ(NR_arch_prctl, 0, 2),
-		/* 15 */ LD_W(OFF_ARG_LO(0)),
-		/* 16 */ JEQ(ARCH_SET_FS_, 27, 28),		/* allow : kill */
-		/* 17 */ JEQ(NR_mmap, 3, 0),
-		/* 18 */ JEQ(NR_munmap, 2, 0),
-		/* 19 */ JEQ(NR_mprotect, 1, 0),
-		/* 20 */ RET(SECCOMP_RET_KILL_PROCESS_),
+		/* 8 */ JEQ(NR_futex, 36, 0),			/* -> allow */
+		/* 9 */ JEQ(NR_sched_yield, 35, 0),
+		/* 10 */ JEQ(NR_rt_sigreturn, 34, 0),
+		/* 11 */ JEQ(NR_recvmsg, 33, 0),
+		/* 12 */ JEQ(NR_close, 32, 0),
+		/* 13 */ JEQ(NR_exit_group, 31, 0),
+		/* 14 */ JEQ(NR_exit, 30, 0),
+		/* 15 */ JEQ(NR_arch_prctl, 0, 2),
+		/* 16 */ LD_W(OFF_ARG_LO(0)),
+		/* 17 */ JEQ(ARCH_SET_FS_, 27, 28),		/* allow : kill */
+		/* 18 */ JEQ(NR_mmap, 3, 0),
+		/* 19 */ JEQ(NR_munmap, 2, 0),
+		/* 20 */ JEQ(NR_mprotect, 1, 0),
+		/* 21 */ RET(SECCOMP_RET_KILL_PROCESS_),
 		/* Memory ops: addr + len <= STUB_BASE, both under 2^47. */
-		/* 21 */ LD_W(OFF_ARG_HI(0)),
-		/* 22 */ JGE(top, 22, 0),			/* -> kill */
-		/* 23 */ ST(0),
-		/* 24 */ LD_W(OFF_ARG_HI(1)),
+		/* 22 */ LD_W(OFF_ARG_HI(0)),
+		/* 23 */ JGE(top, 22, 0),			/* -> kill */
+		/* 24 */ ST(0),
+		/* 25 */ LD_W(OFF_ARG_HI(1)),
 		/* len may reach STUB_BASE itself (addr 0: everything). */
-		/* 25 */ JGE(top + 1, 19, 0),			/* -> kill */
-		/* 26 */ LDX_MEM(0),
-		/* 27 */ ADD_X,
-		/* 28 */ ST(1),					/* high sum */
-		/* 29 */ LD_W(OFF_ARG_LO(0)),
-		/* 30 */ ST(2),
-		/* 31 */ LD_W(OFF_ARG_LO(1)),
-		/* 32 */ LDX_MEM(2),
-		/* 33 */ ADD_X,					/* low sum */
-		/* 34 */ ST(2),
-		/* 35 */ JGE_X(3, 0),			/* no carry -> 39 */
-		/* 36 */ LD_MEM(1),
-		/* 37 */ ADD_K(1),
-		/* 38 */ ST(1),
-		/* 39 */ LD_MEM(1),
-		/* 40 */ JGE(top, 0, 3),		/* high < top -> allow */
-		/* 41 */ JGE(top + 1, 3, 0),			/* -> kill */
-		/* 42 */ LD_MEM(2),
-		/* 43 */ JEQ(0, 0, 1),		/* low 0: == STUB_BASE */
-		/* 44 */ RET(SECCOMP_RET_ALLOW_),
-		/* 45 */ RET(SECCOMP_RET_KILL_PROCESS_),
-		/* 46 */ RET(SECCOMP_RET_TRAP_),
+		/* 26 */ JGE(top + 1, 19, 0),			/* -> kill */
+		/* 27 */ LDX_MEM(0),
+		/* 28 */ ADD_X,
+		/* 29 */ ST(1),					/* high sum */
+		/* 30 */ LD_W(OFF_ARG_LO(0)),
+		/* 31 */ ST(2),
+		/* 32 */ LD_W(OFF_ARG_LO(1)),
+		/* 33 */ LDX_MEM(2),
+		/* 34 */ ADD_X,					/* low sum */
+		/* 35 */ ST(2),
+		/* 36 */ JGE_X(3, 0),			/* no carry -> 40 */
+		/* 37 */ LD_MEM(1),
+		/* 38 */ ADD_K(1),
+		/* 39 */ ST(1),
+		/* 40 */ LD_MEM(1),
+		/* 41 */ JGE(top, 0, 3),		/* high < top -> allow */
+		/* 42 */ JGE(top + 1, 3, 0),			/* -> kill */
+		/* 43 */ LD_MEM(2),
+		/* 44 */ JEQ(0, 0, 1),		/* low 0: == STUB_BASE */
+		/* 45 */ RET(SECCOMP_RET_ALLOW_),
+		/* 46 */ RET(SECCOMP_RET_KILL_PROCESS_),
+		/* 47 */ RET(SECCOMP_RET_TRAP_),
 	};
 	struct {
 		uint16_t len, pad[3];

@@ -33,6 +33,12 @@ enum {
 	STUB_TRAPPED = 2,	/* the stub waits; the kernel has the frame */
 };
 
+/* ctl->nap: the thread lost the CPU; stop spinning and ... */
+enum {
+	STUB_NAP_SLEEP = 1,	/* sleep at once (it was out long before) */
+	STUB_NAP_YIELD = 2,	/* yield the CPU a while first (it was not) */
+};
+
 /* ctl->flags, set by the kernel before it lets the stub run. */
 #define STUB_OPS_ONLY	1U	/* apply the ops and trap back at once */
 #define STUB_FD_SENT	2U	/* an fd for the ops waits on fd 0 */
@@ -64,7 +70,10 @@ struct stub_ctl {
 	uint64_t uc;			/* stub address of the ucontext */
 	uint64_t fs_base;		/* STUB_SET_FS: the new FS base */
 	uint64_t ready;			/* set once the stub is up */
-	uint32_t nap;			/* kernel: not soon, stop spinning */
+	uint32_t nap;			/* kernel: not soon, STUB_NAP_* */
+	/* Who sleeps on state (the other side wakes it only then): */
+	uint32_t stub_sleeps;		/* the stub, for STUB_RUNNING */
+	uint32_t kernel_sleeps;		/* the kernel, for STUB_TRAPPED */
 	uint32_t pad;
 	struct stub_op ops[STUB_MAX_OPS];
 };

@@ -411,6 +411,11 @@ arch_user_nap(struct arch_user *u)
 	(void)u;
 }
 
+void
+arch_user_nap_now(void)
+{
+}
+
 bool
 arch_user_dead(const struct arch_user *u)
 {

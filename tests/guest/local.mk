@@ -21,6 +21,7 @@ GUEST_TESTS = \
 	tests/guest/fork_wait.gexe \
 	tests/guest/hello.gexe \
 	tests/guest/misc_clock.gexe \
+	tests/guest/misc_ctl_scribble.gexe \
 	tests/guest/misc_cred.gexe \
 	tests/guest/misc_futex.gexe \
 	tests/guest/misc_fpu.gexe \
