@@ -449,7 +449,9 @@ exec_set_regs(const struct exec_image *im)
  * exec in a process with several threads: the others exit (as Linux's
  * de_thread), woken from any sleep, before the program is replaced.
  * -EAGAIN if the process is exiting or another thread execs already.
- * The thread keeps its own id (Linux would give it the leader's).
+ * The thread then takes the leader's id, the pid, as on Linux; the
+ * leader has exited, and the pid stays reserved until the process is
+ * reaped (tid_kept), now for this thread.
  */
 static int
 exec_kill_threads(struct process *p)
@@ -473,6 +475,14 @@ exec_kill_threads(struct process *p)
 	wait_event(&p->exec_wq, READ_ONCE(p->nr_threads) == 1);
 	mutex_lock(&proc_lock);
 	p->exec_task = NULL;
+	if (current->tid != p->pid) {
+		int old = current->tid;
+
+		KASSERT(!current->tid_kept);
+		current->tid = p->pid;
+		current->tid_kept = true;
+		tid_free(old);
+	}
 	mutex_unlock(&proc_lock);
 	return 0;
 }

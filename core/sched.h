@@ -34,7 +34,9 @@ struct process;
 struct task {
 	struct arch_ctx ctx;		/* [i] saved kernel context */
 	volatile int state;		/* [i] enum task_state */
-	int tid;			/* [I] also the guest's pid/tid */
+	int tid;			/* [I] also the guest's pid/tid (exec
+					   from a thread: the pid, set
+					   under proc_lock) */
 	bool tid_kept;			/* [i] the id outlives the task: a
 					   process leader's pid, freed when
 					   the zombie is reaped */

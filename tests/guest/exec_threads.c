@@ -3,8 +3,10 @@
  * (whether asleep in the kernel or running) and the new program runs
  * alone, from the main thread and from a second thread alike.  The
  * exec'd program checks that no old thread runs on in it: such a
- * thread would write to the pipe it inherited.
+ * thread would write to the pipe it inherited; and that it runs with
+ * the process's id as its thread id, as Linux gives it.
  */
+#include <sys/syscall.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
@@ -57,6 +59,8 @@ after(int rfd)
 	char c;
 	int fl;
 
+	if (syscall(SYS_gettid) != getpid())
+		return 8;
 	nanosleep(&ts, NULL);
 	fl = fcntl(rfd, F_GETFL);
 	if (fl < 0 || fcntl(rfd, F_SETFL, fl | O_NONBLOCK) != 0)
