@@ -328,6 +328,19 @@ run_create_unlink(long n)
 	return now() - t0;
 }
 
+/* nanosleep of 1 ms: how late the kernel's timers wake a sleeper. */
+static double
+run_sleep_1ms(long n)
+{
+	const struct timespec ms = { 0, 1000000 };
+	double t0 = now();
+
+	for (long i = 0; i < n; i++)
+		if (nanosleep(&ms, NULL) != 0)
+			die("nanosleep");
+	return now() - t0;
+}
+
 static const struct row rows[] = {
 	{ "getppid", "us/call", run_getppid, 1, false },
 	{ "fork_exit_wait", "us/cycle", run_fork_exit, 1, false },
@@ -336,6 +349,7 @@ static const struct row rows[] = {
 	{ "pipe_tput", "MB/s", run_pipe_tput, CHUNK, true },
 	{ "first_touch", "us/page", run_first_touch, TOUCH_SIZE / PAGE, false },
 	{ "create_unlink", "us/pair", run_create_unlink, 1, false },
+	{ "sleep_1ms", "us/call", run_sleep_1ms, 1, false },
 };
 
 /* Units to run so that the next batch lasts CALIB_MIN, from N taking T. */

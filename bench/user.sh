@@ -12,7 +12,7 @@ top_builddir=$(cd "$top_builddir" && pwd)
 K="$top_builddir/vmlinux-host"
 U="$top_builddir/bench/ubench.gexe"
 ROWS="getppid fork_exit_wait fork_exec_wait pipe_rtt pipe_tput first_touch
-create_unlink seq_write seq_read"
+create_unlink sleep_1ms seq_write seq_read"
 command -v mke2fs >/dev/null || PATH=$PATH:/sbin:/usr/sbin
 
 if [ ! -x "$U" ]; then

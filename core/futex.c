@@ -237,8 +237,7 @@ futex_sleep(struct futex_q *q, uint64_t deadline)
 		if (deadline <= ktime_ns())
 			ft.fired = true;
 		else
-			ktimer_add(&ft.timer, DIV_ROUND_UP(deadline,
-							   NSEC_PER_JIFFY));
+			ktimer_add_ns(&ft.timer, deadline);
 	}
 	for (;;) {
 		/* State first, then the conditions: no wake-up is lost. */

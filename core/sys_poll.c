@@ -154,8 +154,7 @@ static void
 poller_arm(struct poller *p)
 {
 	if (p->deadline != UINT64_MAX)
-		ktimer_add(&p->timer, DIV_ROUND_UP(p->deadline,
-						   NSEC_PER_JIFFY));
+		ktimer_add_ns(&p->timer, p->deadline);
 }
 
 /* Start a poller; timeout_ns NULL: wait for ever, 0: do not wait. */

@@ -335,9 +335,7 @@ sleep_until(uint64_t deadline)
 		return 0;
 	deadline = MIN(deadline, KSLEEP_MAX_NS);
 	ktimer_init(&sl.timer, sleeper_fire);
-	/* The first tick that starts at or after the deadline. */
-	ktimer_add(&sl.timer, deadline / NSEC_PER_JIFFY +
-		   (deadline % NSEC_PER_JIFFY != 0));
+	ktimer_add_ns(&sl.timer, deadline);
 	for (;;) {
 		/* State first, then the conditions: no wake-up is lost. */
 		s = arch_intr_save();

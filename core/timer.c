@@ -45,6 +45,12 @@ ktimer_init(struct ktimer *t, void (*fn)(struct ktimer *t))
 void
 ktimer_add(struct ktimer *t, uint64_t expires)
 {
+	ktimer_add_ns(t, expires * NSEC_PER_JIFFY);
+}
+
+void
+ktimer_add_ns(struct ktimer *t, uint64_t expires)
+{
 	unsigned long s = arch_intr_save();
 	struct list_head *pos;
 
@@ -81,7 +87,7 @@ ktimer_next_ns(void)
 
 	if (!list_empty(&ktimer_list)) {
 		at = list_first_entry(&ktimer_list, struct ktimer,
-				      node)->expires * NSEC_PER_JIFFY;
+				      node)->expires;
 		now = ktime_ns();
 		left = at > now ? at - now : 0;
 	}
@@ -93,11 +99,12 @@ ktimer_next_ns(void)
 static void
 ktimer_run_expired(void)
 {
+	uint64_t now = ktime_ns();
 	struct ktimer *t;
 
 	while (!list_empty(&ktimer_list)) {
 		t = list_first_entry(&ktimer_list, struct ktimer, node);
-		if (t->expires > jiffies)
+		if (t->expires > now)
 			break;
 		list_del(&t->node);
 		t->pending = false;

@@ -18,7 +18,7 @@ extern volatile uint64_t jiffies;
 
 struct ktimer {
 	struct list_head node;		/* [i] pending list, sorted */
-	uint64_t expires;		/* [i] jiffies value */
+	uint64_t expires;		/* [i] ktime_ns() value */
 	void (*fn)(struct ktimer *t);	/* [I] runs in interrupt context */
 	bool pending;			/* [i] */
 };
@@ -34,6 +34,11 @@ uint64_t msecs_to_jiffies(uint64_t ms);
 void ktimer_init(struct ktimer *t, void (*fn)(struct ktimer *t));
 /* (Re)arm t to fire at jiffies value expires (at once if past). */
 void ktimer_add(struct ktimer *t, uint64_t expires);
+/*
+ * (Re)arm t to fire when ktime_ns() reaches ns.  While the vCPU idles it
+ * fires on time; while it is busy, at the next tick at the latest.
+ */
+void ktimer_add_ns(struct ktimer *t, uint64_t ns);
 /* Disarm t; true if it was pending. */
 bool ktimer_del(struct ktimer *t);
 /* Nanoseconds until the first pending timer, UINT64_MAX if none. */
