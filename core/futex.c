@@ -1,10 +1,11 @@
 /*
  * Futexes: futex(2) with FUTEX_WAIT, FUTEX_WAKE, the bitset variants,
  * FUTEX_REQUEUE, FUTEX_CMP_REQUEUE and FUTEX_WAKE_OP (the
- * priority-inheritance operations are -ENOSYS).  Every futex is keyed
- * by (struct mm, guest address): FUTEX_PRIVATE_FLAG changes nothing, and
- * shared futexes of different processes do not meet (documented in
- * core/futex.h).
+ * priority-inheritance operations are -ENOSYS).  A futex is known by a
+ * key: (struct mm, guest address) with FUTEX_PRIVATE_FLAG or in private
+ * memory; without the flag, in MAP_SHARED memory, what mm_futex_key()
+ * says (the inode and file offset, or the frame), so that processes
+ * sharing the memory meet on it.
  *
  * A waiter is a struct futex_q on its own kernel stack, queued on one of
  * FUTEX_BUCKETS hash buckets.  The bucket's mutex guards its list and is
@@ -16,8 +17,8 @@
  * itself unless a waker already did, in which case it reports success.
  * Requeueing moves a waiter to another bucket under both buckets' locks.
  *
- * Timeouts use a ktimer, so they end on a jiffy (4 ms) boundary at or
- * after the deadline.
+ * Timeouts use a ktimer (on time while the vCPU idles, else at the next
+ * tick).
  *
  * Locking: [b] fields are guarded by the lock of the waiter's bucket
  * (q->bucket), [i] by disabling interrupts, [I] are fixed.  Lock order:
@@ -71,11 +72,16 @@ struct futex_bucket {
 	struct list_head waiters;	/* [lock] struct futex_q.node */
 };
 
+/* What a futex is known by (see above). */
+struct futex_key {
+	const void *obj;		/* mm, inode or frame */
+	uint64_t off;			/* guest address or offset */
+};
+
 struct futex_q {
 	struct list_head node;		/* [b] in bucket->waiters */
 	struct task *task;		/* [I] the waiting thread */
-	struct mm *mm;			/* [I] */
-	uintptr_t uaddr;		/* [b] changed by requeue */
+	struct futex_key key;		/* [b] changed by requeue */
 	uint32_t bitset;		/* [I] */
 	struct futex_bucket *bucket;	/* [b] both buckets' locks */
 	bool woken;			/* [b] set by a waker */
@@ -91,11 +97,32 @@ struct futex_timer {
 static struct futex_bucket buckets[FUTEX_BUCKETS];
 static bool buckets_ready;		/* [i] set once */
 
-/* The bucket of (mm, uaddr); sets the table up on first use. */
-static struct futex_bucket *
-bucket_of(struct mm *mm, uintptr_t uaddr)
+static bool
+key_eq(const struct futex_key *a, const struct futex_key *b)
 {
-	uint64_t h = (uint64_t)(uaddr >> 2) ^ ((uint64_t)(uintptr_t)mm >> 6);
+	return a->obj == b->obj && a->off == b->off;
+}
+
+/*
+ * The key of the futex at uaddr of mm (4-byte aligned): private ones
+ * need no look-up.  0 or -EFAULT.
+ */
+static int
+key_of(struct mm *mm, uintptr_t uaddr, bool private, struct futex_key *k)
+{
+	if (private) {
+		k->obj = mm;
+		k->off = uaddr;
+		return 0;
+	}
+	return mm_futex_key(mm, uaddr, &k->obj, &k->off);
+}
+
+/* The bucket of key k; sets the table up on first use. */
+static struct futex_bucket *
+bucket_of(const struct futex_key *k)
+{
+	uint64_t h = (k->off >> 2) ^ ((uint64_t)(uintptr_t)k->obj >> 6);
 	unsigned long s;
 
 	if (!__atomic_load_n(&buckets_ready, __ATOMIC_ACQUIRE)) {
@@ -149,17 +176,17 @@ futex_q_wake(struct futex_q *q)
 	task_put(t);
 }
 
-/* Wake up to nr waiters of (mm, uaddr) in b whose bitset meets bitset
+/* Wake up to nr waiters of key k in b whose bitset meets bitset
  * (at least one, as Linux); the caller holds b's lock. */
 static int
-futex_wake_locked(struct futex_bucket *b, struct mm *mm, uintptr_t uaddr,
-		  int nr, uint32_t bitset)
+futex_wake_locked(struct futex_bucket *b, const struct futex_key *k, int nr,
+		  uint32_t bitset)
 {
 	struct futex_q *q, *tmp;
 	int n = 0;
 
 	list_for_each_entry_safe(q, tmp, &b->waiters, node) {
-		if (q->mm != mm || q->uaddr != uaddr || !(q->bitset & bitset))
+		if (!key_eq(&q->key, k) || !(q->bitset & bitset))
 			continue;
 		futex_q_wake(q);
 		if (++n >= nr)
@@ -170,25 +197,31 @@ futex_wake_locked(struct futex_bucket *b, struct mm *mm, uintptr_t uaddr,
 
 /* FUTEX_WAKE and FUTEX_WAKE_BITSET. */
 static int
-futex_do_wake(struct mm *mm, uintptr_t uaddr, int nr, uint32_t bitset)
+futex_do_wake(struct mm *mm, uintptr_t uaddr, bool private, int nr,
+	      uint32_t bitset)
 {
-	struct futex_bucket *b = bucket_of(mm, uaddr);
+	struct futex_bucket *b;
+	struct futex_key k;
 	int n;
 
 	if (bitset == 0)
 		return -EINVAL;
+	if (key_of(mm, uaddr, private, &k) != 0)
+		return -EFAULT;
+	b = bucket_of(&k);
 	mutex_lock(&b->lock);
-	n = futex_wake_locked(b, mm, uaddr, nr, bitset);
+	n = futex_wake_locked(b, &k, nr, bitset);
 	mutex_unlock(&b->lock);
 	return n;
 }
 
+/* Shared, as Linux wakes the CLONE_CHILD_CLEARTID word. */
 int
 futex_wake(struct mm *mm, uintptr_t uaddr, int nr)
 {
 	if (uaddr & 3)
 		return -EINVAL;
-	return futex_do_wake(mm, uaddr, nr, KFUTEX_BITSET_ANY);
+	return futex_do_wake(mm, uaddr, false, nr, KFUTEX_BITSET_ANY);
 }
 
 /* Take q off its bucket unless a waker did: true if it was queued. */
@@ -264,19 +297,21 @@ futex_sleep(struct futex_q *q, uint64_t deadline)
 /* FUTEX_WAIT and FUTEX_WAIT_BITSET: 0, -EAGAIN, -EFAULT, -EINVAL,
  * -ETIMEDOUT, -EINTR. */
 static int
-futex_wait(struct mm *mm, uintptr_t uaddr, uint32_t val, uint32_t bitset,
-	   uint64_t deadline)
+futex_wait(struct mm *mm, uintptr_t uaddr, bool private, uint32_t val,
+	   uint32_t bitset, uint64_t deadline)
 {
-	struct futex_bucket *b = bucket_of(mm, uaddr);
+	struct futex_bucket *b;
 	struct futex_q q = {
-		.task = current, .mm = mm, .uaddr = uaddr,
-		.bitset = bitset, .bucket = b, .woken = false,
+		.task = current, .bitset = bitset, .woken = false,
 	};
 	uint32_t cur;
 	int ret;
 
 	if (bitset == 0)
 		return -EINVAL;
+	if (key_of(mm, uaddr, private, &q.key) != 0)
+		return -EFAULT;
+	b = q.bucket = bucket_of(&q.key);
 	mutex_lock(&b->lock);
 	if (copyin(&cur, uaddr, sizeof(cur)) != 0) {
 		mutex_unlock(&b->lock);
@@ -295,16 +330,30 @@ futex_wait(struct mm *mm, uintptr_t uaddr, uint32_t val, uint32_t bitset,
 	return ret;
 }
 
-/* Move q from its bucket to (to, uaddr2); both locks are held. */
+/* Move q from its bucket to (to, k2); both locks are held. */
 static void
-futex_q_requeue(struct futex_q *q, struct futex_bucket *to, uintptr_t uaddr2)
+futex_q_requeue(struct futex_q *q, struct futex_bucket *to,
+		const struct futex_key *k2)
 {
 	if (q->bucket != to) {
 		list_del(&q->node);
 		list_add_tail(&q->node, &to->waiters);
 		__atomic_store_n(&q->bucket, to, __ATOMIC_RELEASE);
 	}
-	q->uaddr = uaddr2;
+	q->key = *k2;
+}
+
+/* The keys and buckets of two futexes: 0 or -EFAULT. */
+static int
+keys_of(struct mm *mm, uintptr_t uaddr, uintptr_t uaddr2, bool private,
+	struct futex_key k[2], struct futex_bucket *b[2])
+{
+	if (key_of(mm, uaddr, private, &k[0]) != 0 ||
+	    key_of(mm, uaddr2, private, &k[1]) != 0)
+		return -EFAULT;
+	b[0] = bucket_of(&k[0]);
+	b[1] = bucket_of(&k[1]);
+	return 0;
 }
 
 /*
@@ -314,36 +363,38 @@ futex_q_requeue(struct futex_q *q, struct futex_bucket *to, uintptr_t uaddr2)
  * -EINVAL, -EFAULT, -EAGAIN.
  */
 static int
-futex_requeue(struct mm *mm, uintptr_t uaddr, uintptr_t uaddr2,
+futex_requeue(struct mm *mm, uintptr_t uaddr, uintptr_t uaddr2, bool private,
 	      int nr_wake, int nr_requeue, bool cmp, uint32_t cmpval)
 {
-	struct futex_bucket *b1 = bucket_of(mm, uaddr);
-	struct futex_bucket *b2 = bucket_of(mm, uaddr2);
+	struct futex_bucket *b[2];
+	struct futex_key k[2];
 	struct futex_q *q, *tmp;
 	uint32_t cur;
 	int count = 0;
 
 	if (nr_wake < 0 || nr_requeue < 0)
 		return -EINVAL;
-	buckets_lock(b1, b2);
+	if (keys_of(mm, uaddr, uaddr2, private, k, b) != 0)
+		return -EFAULT;
+	buckets_lock(b[0], b[1]);
 	if (cmp && copyin(&cur, uaddr, sizeof(cur)) != 0)
 		count = -EFAULT;
 	else if (cmp && cur != cmpval)
 		count = -EAGAIN;
 	if (count < 0)
 		goto out;
-	list_for_each_entry_safe(q, tmp, &b1->waiters, node) {
+	list_for_each_entry_safe(q, tmp, &b[0]->waiters, node) {
 		if (count - nr_wake >= nr_requeue)
 			break;
-		if (q->mm != mm || q->uaddr != uaddr)
+		if (!key_eq(&q->key, &k[0]))
 			continue;
 		if (++count <= nr_wake)
 			futex_q_wake(q);
 		else
-			futex_q_requeue(q, b2, uaddr2);
+			futex_q_requeue(q, b[1], &k[1]);
 	}
 out:
-	buckets_unlock(b1, b2);
+	buckets_unlock(b[0], b[1]);
 	return count;
 }
 
@@ -416,18 +467,20 @@ futex_op_cmp(uint32_t encoded, uint32_t old)
  * both copies go to a page the first one faulted in.
  */
 static int
-futex_wake_op(struct mm *mm, uintptr_t uaddr, uintptr_t uaddr2, int nr,
-	      int nr2, uint32_t encoded)
+futex_wake_op(struct mm *mm, uintptr_t uaddr, uintptr_t uaddr2, bool private,
+	      int nr, int nr2, uint32_t encoded)
 {
-	struct futex_bucket *b1 = bucket_of(mm, uaddr);
-	struct futex_bucket *b2 = bucket_of(mm, uaddr2);
+	struct futex_bucket *b[2];
+	struct futex_key k[2];
 	uint32_t old, new;
 	int ret, hit;
 
 	hit = futex_op_cmp(encoded, 0);
 	if (hit < 0)
 		return hit;
-	buckets_lock(b1, b2);
+	if (keys_of(mm, uaddr, uaddr2, private, k, b) != 0)
+		return -EFAULT;
+	buckets_lock(b[0], b[1]);
 	ret = copyin(&old, uaddr2, sizeof(old));
 	if (ret == 0)
 		ret = futex_op_apply(encoded, old, &new);
@@ -435,12 +488,11 @@ futex_wake_op(struct mm *mm, uintptr_t uaddr, uintptr_t uaddr2, int nr,
 		ret = copyout(uaddr2, &new, sizeof(new));
 	if (ret < 0)
 		goto out;
-	ret = futex_wake_locked(b1, mm, uaddr, nr, KFUTEX_BITSET_ANY);
+	ret = futex_wake_locked(b[0], &k[0], nr, KFUTEX_BITSET_ANY);
 	if (futex_op_cmp(encoded, old) > 0)
-		ret += futex_wake_locked(b2, mm, uaddr2, nr2,
-					 KFUTEX_BITSET_ANY);
+		ret += futex_wake_locked(b[1], &k[1], nr2, KFUTEX_BITSET_ANY);
 out:
-	buckets_unlock(b1, b2);
+	buckets_unlock(b[0], b[1]);
 	return ret;
 }
 
@@ -479,7 +531,7 @@ futex_deadline(uintptr_t utimeout, bool abs, bool realtime, uint64_t *out)
 
 /* The waits of futex(2): check, compute the deadline, wait. */
 static long
-futex_sys_wait(struct mm *mm, uintptr_t uaddr, uint32_t val,
+futex_sys_wait(struct mm *mm, uintptr_t uaddr, bool private, uint32_t val,
 	       uintptr_t utimeout, uint32_t bitset, bool abs, bool realtime)
 {
 	uint64_t deadline;
@@ -487,7 +539,7 @@ futex_sys_wait(struct mm *mm, uintptr_t uaddr, uint32_t val,
 
 	if (err)
 		return err;
-	return futex_wait(mm, uaddr, val, bitset, deadline);
+	return futex_wait(mm, uaddr, private, val, bitset, deadline);
 }
 
 /*
@@ -499,6 +551,7 @@ SYSCALL_DEFINE6(futex, uintptr_t, uaddr, int, op, uint32_t, val,
 {
 	int cmd = op & ~(KFUTEX_PRIVATE_FLAG | KFUTEX_CLOCK_REALTIME);
 	bool realtime = (op & KFUTEX_CLOCK_REALTIME) != 0;
+	bool private = (op & KFUTEX_PRIVATE_FLAG) != 0;
 	int val2 = (int)(uint32_t)utimeout;
 	struct mm *mm = current_mm();
 
@@ -508,27 +561,29 @@ SYSCALL_DEFINE6(futex, uintptr_t, uaddr, int, op, uint32_t, val,
 		return -EINVAL;
 	switch (cmd) {
 	case KFUTEX_WAIT:
-		return futex_sys_wait(mm, uaddr, val, utimeout,
+		return futex_sys_wait(mm, uaddr, private, val, utimeout,
 				      KFUTEX_BITSET_ANY, false, realtime);
 	case KFUTEX_WAIT_BITSET:
-		return futex_sys_wait(mm, uaddr, val, utimeout, val3, true,
-				      realtime);
+		return futex_sys_wait(mm, uaddr, private, val, utimeout, val3,
+				      true, realtime);
 	case KFUTEX_WAKE:
-		return futex_do_wake(mm, uaddr, (int)val, KFUTEX_BITSET_ANY);
+		return futex_do_wake(mm, uaddr, private, (int)val,
+				     KFUTEX_BITSET_ANY);
 	case KFUTEX_WAKE_BITSET:
-		return futex_do_wake(mm, uaddr, (int)val, val3);
+		return futex_do_wake(mm, uaddr, private, (int)val, val3);
 	}
 	if (uaddr2 & 3)
 		return -EINVAL;
 	switch (cmd) {
 	case KFUTEX_REQUEUE:
-		return futex_requeue(mm, uaddr, uaddr2, (int)val, val2, false,
-				     0);
+		return futex_requeue(mm, uaddr, uaddr2, private, (int)val,
+				     val2, false, 0);
 	case KFUTEX_CMP_REQUEUE:
-		return futex_requeue(mm, uaddr, uaddr2, (int)val, val2, true,
-				     val3);
+		return futex_requeue(mm, uaddr, uaddr2, private, (int)val,
+				     val2, true, val3);
 	case KFUTEX_WAKE_OP:
-		return futex_wake_op(mm, uaddr, uaddr2, (int)val, val2, val3);
+		return futex_wake_op(mm, uaddr, uaddr2, private, (int)val,
+				     val2, val3);
 	default:
 		return -ENOSYS;
 	}

@@ -184,6 +184,16 @@ int mm_msync(struct mm *mm, uint64_t addr, uint64_t len, int flags);
 int mm_fault(struct mm *mm, uint64_t addr, int access);
 
 /*
+ * What identifies the futex word at uaddr (4-byte aligned) when it is
+ * process-shared: in a MAP_SHARED file mapping the inode and the byte
+ * offset in the file, in shared anonymous memory its frame, elsewhere mm
+ * and uaddr, as Linux keys them.  The page is faulted in for reading.
+ * 0 or -EFAULT.
+ */
+int mm_futex_key(struct mm *mm, uintptr_t uaddr, const void **obj,
+		 uint64_t *off);
+
+/*
  * Copies between kernel memory and mm's guest memory, as the guest would
  * access it (protections checked, faults handled, copy-on-write broken).
  * 0 or -EFAULT.

@@ -326,6 +326,38 @@ mm_copyin(struct mm *mm, void *dst, uintptr_t usrc, size_t len)
 	return user_copy(mm, usrc, dst, len, COPY_IN);
 }
 
+int
+mm_futex_key(struct mm *mm, uintptr_t uaddr, const void **obj, uint64_t *off)
+{
+	struct vm_area *vma = NULL;
+	uint64_t in_page = uaddr & ~PAGE_MASK;
+	int ret = 0;
+	char *u;
+
+	if (mm == NULL)
+		return -EFAULT;
+	mutex_lock(&mm->lock);
+	if (uaddr >= USER_TOP || user_addr(mm, uaddr, false, &vma, &u) != 0) {
+		ret = -EFAULT;
+		goto out;
+	}
+	vma = vma_lookup(mm, uaddr);
+	KASSERT(vma != NULL);
+	if (!(vma->flags & VMA_SHARED)) {
+		*obj = mm;
+		*off = uaddr;
+	} else if (vma->file != NULL) {
+		*obj = vma->file->inode;
+		*off = (vma_pgoff(vma, uaddr) << PAGE_SHIFT) | in_page;
+	} else {
+		*obj = u - in_page;
+		*off = in_page;
+	}
+out:
+	mutex_unlock(&mm->lock);
+	return ret;
+}
+
 /* Copy len bytes to mm's guest memory at udst.  0 or -EFAULT. */
 int
 mm_copyout(struct mm *mm, uintptr_t udst, const void *src, size_t len)

@@ -24,6 +24,7 @@ GUEST_TESTS = \
 	tests/guest/misc_ctl_scribble.gexe \
 	tests/guest/misc_cred.gexe \
 	tests/guest/misc_futex.gexe \
+	tests/guest/misc_futex_shared.gexe \
 	tests/guest/misc_fpu.gexe \
 	tests/guest/misc_futex_threads.gexe \
 	tests/guest/misc_getrandom.gexe \
