@@ -45,6 +45,7 @@
 #define USER_SLOTS	4096	/* stubs alive at once */
 #define SPIN_LOOPS	4000	/* polls of the state word before futex */
 #define QUICK_NS	50000	/* out this briefly: its stub yields */
+#define KICK_GRACE_NS	2000000000L	/* kicked, not back after: killed */
 
 extern const char stub_image[], stub_image_end[];
 
@@ -56,6 +57,7 @@ struct arch_user {
 	volatile int dead;
 	bool started;			/* the guest's registers are set */
 	volatile bool kicked;		/* arch_user_kick() since last trap */
+	volatile uint64_t kicked_ns;	/* when that kick came first */
 	uint64_t fs_base;		/* as the stub has it */
 	bool ops_map;			/* a queued op needs the memory fd */
 	bool quick;			/* it was out briefly last time */
@@ -108,6 +110,7 @@ state_wait_trapped(struct arch_user *u)
 {
 	struct stub_ctl *c = u->ctl;
 	const struct timespec tmo = { 0, KWAIT_NS };
+	bool killed = false;
 
 	for (int i = 0; i < SPIN_LOOPS; i++) {
 		if (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) ==
@@ -117,6 +120,18 @@ state_wait_trapped(struct arch_user *u)
 	}
 	while (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) != STUB_TRAPPED &&
 	       !u->dead) {
+		/*
+		 * Guest code can keep the stub from trapping (by blocking
+		 * the preemption signal through a forged rt_sigreturn at
+		 * the gate, say): the kernel must not wait for it forever.
+		 */
+		if (u->kicked && !killed &&
+		    now_ns() - u->kicked_ns > KICK_GRACE_NS) {
+			fprintf(stderr, "%s: a guest process ignored "
+				"preemption for 2 s: killed\n", host_progname);
+			kill(u->pid, SIGKILL);
+			killed = true;
+		}
 		__atomic_store_n(&c->kernel_sleeps, 1, __ATOMIC_SEQ_CST);
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (__atomic_load_n(&c->state, __ATOMIC_SEQ_CST) ==
@@ -832,6 +847,8 @@ arch_user_nap_now(void)
 void
 arch_user_kick(struct arch_user *u)
 {
+	if (!u->kicked)
+		u->kicked_ns = now_ns();
 	u->kicked = true;
 	/* Not "== STUB_RUNNING": guest code can write the state word. */
 	if (!u->dead &&

@@ -29,6 +29,7 @@ GUEST_TESTS = \
 	tests/guest/misc_futex_threads.gexe \
 	tests/guest/misc_getrandom.gexe \
 	tests/guest/misc_nanosleep.gexe \
+	tests/guest/misc_preempt_block.gexe \
 	tests/guest/misc_prctl.gexe \
 	tests/guest/misc_rlimit.gexe \
 	tests/guest/misc_sched.gexe \
