@@ -53,7 +53,7 @@
 #define KFUTEX_OP_OR		2
 #define KFUTEX_OP_ANDN		3
 #define KFUTEX_OP_XOR		4
-#define KFUTEX_OP_OPARG_SHIFT	8
+#define KFUTEX_OP_OPARG_SHIFT	8U
 #define KFUTEX_OP_CMP_EQ	0
 #define KFUTEX_OP_CMP_NE	1
 #define KFUTEX_OP_CMP_LT	2
