@@ -20,6 +20,12 @@
  * A guest that jumps into the gate can so change its own memory, but not
  * the window, and reach no host file: the stub holds no fd but the
  * socket on fd 0, and the memory fd only while the handler applies ops.
+ * Not closed yet: guest code that stores STUB_TRAPPED itself while it
+ * runs makes the kernel think it trapped, and if the kernel then sends
+ * the memory fd, the guest can take it at the gate (recvmsg) and map any
+ * frame.  Closing this takes a second stub thread that applies the ops
+ * from a page guest code cannot write, under a filter of its own, with
+ * the guest thread's filter allowing no memory calls at all.
  *
  * The handler stores the trap in the control block, sets the state to
  * STUB_TRAPPED, wakes the kernel and waits (futex on the shared word).
