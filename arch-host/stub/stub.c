@@ -46,10 +46,10 @@
 #define NR_close		3
 #define NR_mmap			9
 #define NR_mprotect		10
-#define NR_sched_yield		24
 #define NR_munmap		11
 #define NR_rt_sigaction		13
 #define NR_rt_sigreturn		15
+#define NR_sched_yield		24
 #define NR_getpid		39
 #define NR_recvmsg		47
 #define NR_exit			60
