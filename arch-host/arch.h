@@ -125,6 +125,18 @@ void arch_user_destroy(struct arch_user *u);
  * next), the initial FP state.  0, or -ECHILD if the stub is dead.
  */
 int arch_user_reset(struct arch_user *u);
+/*
+ * Before a stub from the pool serves a new address space: make sure that
+ * no guest code of the last one can run in it any more.  0, or nonzero:
+ * destroy it.  May sleep the vCPU a little.
+ */
+int arch_user_claim(struct arch_user *u);
+/*
+ * True if no guest code can run in u until it is let run again (checked
+ * now, waiting very little): the frames it maps may then be freed before
+ * the unmap is applied.  Such a stub needs no arch_user_claim() either.
+ */
+bool arch_user_parked(struct arch_user *u);
 /* Give dst the FP/SSE/AVX registers src's guest has (fork). */
 void arch_user_copy_fpu(struct arch_user *dst, struct arch_user *src);
 /*
@@ -146,8 +158,15 @@ int arch_user_map(struct arch_user *u, uint64_t addr, uint64_t len,
 int arch_user_unmap(struct arch_user *u, uint64_t addr, uint64_t len);
 int arch_user_protect(struct arch_user *u, uint64_t addr, uint64_t len,
 		      int prot);
-/* Apply the queued changes now.  0 or the host's -errno. */
+/*
+ * Apply the queued changes now.  0 or the host's -errno.  Whatever it
+ * returns, no mapping an unmap or protect took away is left when it does
+ * (a failed batch leaves no guest memory mapped at all; a dead stub none),
+ * even if guest code is running: frames may be freed after it.
+ */
 int arch_user_flush(struct arch_user *u);
+/* True if every change queued so far has been applied (as by a flush). */
+bool arch_user_synced(const struct arch_user *u);
 /*
  * Run the guest with regs (FS base included) until it traps; regs then
  * hold its registers and *t says why.  0, or the host's -errno when

@@ -2,18 +2,23 @@
  * User mode: guest code runs in stub processes (arch-host/stub/stub.c),
  * one per address space.  The kernel starts a stub with fork and
  * execveat on a sealed memfd holding the embedded stub image, sends it
- * the memfd of its control area over a socket on fd 0, and waits for its
- * first trap.  From then on the two hand the guest back and forth through
- * the control block's state word (spin briefly, then futex): the stub
- * traps (STUB_TRAPPED), the kernel reads and edits the registers in the
- * signal frame, queues memory operations and lets it run (STUB_RUNNING).
+ * the memfd of its control area and the memory fd over a socket on fd 0,
+ * and waits for its first trap.  From then on the two hand the guest back
+ * and forth through the control block's state word (spin briefly, then
+ * futex): the stub traps (STUB_TRAPPED), the kernel reads and edits the
+ * registers in the signal frame and lets it run (STUB_RUNNING).  Changes
+ * to the stub's mappings go to its ops thread through the request page,
+ * and the kernel waits for the answer on the socket before it goes on:
+ * when arch_user_flush() returns, no mapping the kernel took away is
+ * left, whatever guest code did.
  *
- * The control page is writable by guest code, so what the stub wrote is
- * hostile input (the frame's address is checked on every trap, fields
- * are read once) and what the kernel keeps (the queued ops) lives here
- * and is copied there only while the guest is stopped.  The physical-memory fd is
- * sent with a batch that maps memory and closed by the stub right after,
- * so guest code never finds it open.
+ * Guest code can write the control block and the frame, and can make the
+ * state word say STUB_TRAPPED while it runs on.  So what is read there is
+ * hostile input (fields read once, checked), the frame is always the one
+ * the first trap built (a trap that says otherwise kills the guest), the
+ * fields of it that sigreturn trusts are rewritten before every run, and
+ * a used stub is given to another address space only once the host's
+ * /proc/PID/syscall shows its guest thread asleep in the park loop.
  *
  * A stub that dies (killed on the host) is reaped by the SIGCHLD handler,
  * which marks it dead and wakes a kernel waiting for it: arch_run_user()
@@ -46,6 +51,11 @@
 #define SPIN_LOOPS	4000	/* polls of the state word before futex */
 #define QUICK_NS	50000	/* out this briefly: its stub yields */
 #define KICK_GRACE_NS	2000000000L	/* kicked, not back after: killed */
+#define OPS_SPIN	20000		/* polls of the ops hint before recv */
+#define OPS_GRACE_MS	5000		/* ops not answered after: killed */
+#define PARK_WAIT_NS	50000000L	/* a used stub must be parked by then */
+#define PARK_QUICK_NS	20000L		/* ... or else its memory is unmapped */
+#define AREA_LEN	(STUB_AREA_SIZE + STUB_REQ_SIZE)
 
 extern const char stub_image[], stub_image_end[];
 
@@ -54,13 +64,23 @@ struct arch_user {
 	int sock;			/* our end of the stub's fd 0 */
 	int area_fd;
 	struct stub_ctl *ctl;		/* the control area, mapped here */
+	struct stub_req *req;		/* the request page, mapped here */
 	volatile int dead;
 	bool started;			/* the guest's registers are set */
+	bool used;			/* guest code has run in it */
+	bool outstanding;		/* a batch's answer is not read yet */
+	bool must_wake;			/* wake it whatever stub_sleeps says */
 	volatile bool kicked;		/* arch_user_kick() since last trap */
 	volatile uint64_t kicked_ns;	/* when that kick came first */
 	uint64_t fs_base;		/* as the stub has it */
-	bool ops_map;			/* a queued op needs the memory fd */
 	bool quick;			/* it was out briefly last time */
+	/* The frame every trap builds, as the first trap showed it. */
+	uint64_t frame;			/* stub address of the ucontext */
+	uint64_t fpregs;		/* ... and of its FP area */
+	uint64_t uc_flags;
+	size_t fp_size;			/* bytes in the FP area */
+	unsigned char fp_sw[48];	/* the FP area's software bytes */
+	uint64_t park_pc;		/* where the park loop sleeps */
 	uint64_t napped_at;		/* when it lost the CPU, or 0 */
 	int slot;
 	/* Queued ops, kept here: guest code can write the control page. */
@@ -104,6 +124,14 @@ state_wake(struct stub_ctl *c)
 		syscall(SYS_futex, &c->state, FUTEX_WAKE, 1, NULL, NULL, 0);
 }
 
+/* Wake the ops thread (and, harmlessly, guest code asleep there). */
+static void
+ops_wake(struct arch_user *u)
+{
+	syscall(SYS_futex, &u->req->seq, FUTEX_WAKE, INT32_MAX, NULL, NULL,
+		0);
+}
+
 /* Wait until the stub traps (or dies). */
 static void
 state_wait_trapped(struct arch_user *u)
@@ -111,6 +139,7 @@ state_wait_trapped(struct arch_user *u)
 	struct stub_ctl *c = u->ctl;
 	const struct timespec tmo = { 0, KWAIT_NS };
 	bool killed = false;
+	uint32_t state;
 
 	for (int i = 0; i < SPIN_LOOPS; i++) {
 		if (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) ==
@@ -132,12 +161,17 @@ state_wait_trapped(struct arch_user *u)
 			kill(u->pid, SIGKILL);
 			killed = true;
 		}
+		/* A batch nobody woke the ops thread for: do it now. */
+		if (u->outstanding &&
+		    __atomic_load_n(&c->ops_done, __ATOMIC_ACQUIRE) !=
+		    u->req->seq)
+			ops_wake(u);
 		__atomic_store_n(&c->kernel_sleeps, 1, __ATOMIC_SEQ_CST);
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		if (__atomic_load_n(&c->state, __ATOMIC_SEQ_CST) ==
-		    STUB_RUNNING && !u->dead)
-			syscall(SYS_futex, &c->state, FUTEX_WAIT, STUB_RUNNING,
-				&tmo, NULL, 0);
+		state = __atomic_load_n(&c->state, __ATOMIC_SEQ_CST);
+		if (state != STUB_TRAPPED && !u->dead)
+			syscall(SYS_futex, &c->state, FUTEX_WAIT, state, &tmo,
+				NULL, 0);
 	}
 	__atomic_store_n(&c->kernel_sleeps, 0, __ATOMIC_RELAXED);
 }
@@ -201,10 +235,12 @@ stub_image_fd(void)
 
 /*
  * With two host CPUs or more, the vCPU thread keeps one to itself and
- * the stubs get the others: a stub woken for the guest then never waits
- * for the vCPU's spin on its CPU, nor the vCPU for a stub's.
+ * the stubs' guest threads get the others: a stub woken for the guest
+ * then never waits for the vCPU's spin on its CPU, nor the vCPU for a
+ * stub's.  The ops threads share the vCPU's CPU: the vCPU sleeps while
+ * one works, so handing a batch over costs no wake-up across CPUs.
  */
-static cpu_set_t stub_cpus;
+static cpu_set_t stub_cpus, vcpu_cpus;
 static bool stub_cpus_set;
 
 static void
@@ -225,6 +261,7 @@ user_pin_cpus(void)
 		return;
 	stub_cpus = all;
 	CPU_CLR(cpu, &stub_cpus);
+	vcpu_cpus = one;
 	stub_cpus_set = true;
 }
 
@@ -256,6 +293,7 @@ exec_stub(int sock, int image)
 	sigset_t none;
 
 	setsid();
+	/* The ops thread keeps this; the guest thread moves (create). */
 	if (stub_cpus_set)
 		sched_setaffinity(0, sizeof(stub_cpus), &stub_cpus);
 	if (dup2(sock, 0) < 0 || dup2(image, 1) < 0 ||
@@ -272,26 +310,27 @@ exec_stub(int sock, int image)
 	_exit(127);
 }
 
-/* Send the set-up message with fd: our pid and the area's length. */
+/* Send a message with nfds fds (one or two). */
 static int
-send_setup(int sock, int fd, const void *data, size_t len)
+send_fds(int sock, const int *fds, int nfds, const void *data, size_t len)
 {
 	struct iovec iov = { (void *)data, len };
 	union {
-		char buf[CMSG_SPACE(sizeof(int))];
+		char buf[CMSG_SPACE(2 * sizeof(int))];
 		struct cmsghdr align;
 	} cm;
 	struct msghdr msg = {
 		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cm.buf, .msg_controllen = sizeof(cm.buf),
+		.msg_control = cm.buf,
+		.msg_controllen = CMSG_SPACE(nfds * sizeof(int)),
 	};
 	struct cmsghdr *h = CMSG_FIRSTHDR(&msg);
 
 	memset(cm.buf, 0, sizeof(cm.buf));
 	h->cmsg_level = SOL_SOCKET;
 	h->cmsg_type = SCM_RIGHTS;
-	h->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(h), &fd, sizeof(int));
+	h->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+	memcpy(CMSG_DATA(h), fds, nfds * sizeof(int));
 	return sendmsg(sock, &msg, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -EIO;
 }
 
@@ -311,12 +350,14 @@ slot_take(struct arch_user *u)
 	return -EAGAIN;
 }
 
+static int frame_learn(struct arch_user *u);
+
 int
 arch_user_create(struct arch_user **out)
 {
 	struct { uint64_t ppid, area_len; } setup;
 	struct arch_user *u;
-	int sv[2], image, err;
+	int sv[2], image, err, fds[2];
 	sigset_t all, old;
 
 	err = user_init_once();
@@ -331,18 +372,29 @@ arch_user_create(struct arch_user **out)
 	u->sock = u->area_fd = -1;
 	u->slot = -1;
 	u->area_fd = memfd_create("vmlinux-stub-area", MFD_CLOEXEC);
-	if (u->area_fd < 0 || ftruncate(u->area_fd, STUB_AREA_SIZE) != 0)
+	if (u->area_fd < 0 || ftruncate(u->area_fd, AREA_LEN) != 0)
 		goto fail_errno;
-	u->ctl = mmap(NULL, STUB_AREA_SIZE, PROT_READ | PROT_WRITE,
-		      MAP_SHARED, u->area_fd, 0);
+	u->ctl = mmap(NULL, AREA_LEN, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      u->area_fd, 0);
 	if (u->ctl == MAP_FAILED) {
 		u->ctl = NULL;
 		goto fail_errno;
 	}
+	u->req = (struct stub_req *)((char *)u->ctl + STUB_AREA_SIZE);
+	u->req->reply[0] = STUB_REPLY_OK;
+	u->req->reply[1] = STUB_REPLY_NOMEM;
+	u->req->reply[2] = STUB_REPLY_FAIL;
 	u->ctl->state = STUB_RUNNING;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
 		goto fail_errno;
 	u->sock = sv[0];
+	{
+		struct timeval tv = { OPS_GRACE_MS / 1000, 0 };
+
+		if (setsockopt(u->sock, SOL_SOCKET, SO_RCVTIMEO, &tv,
+			       sizeof(tv)) != 0)
+			goto fail_errno_sv1;
+	}
 	err = slot_take(u);
 	if (err)
 		goto fail_sv1;
@@ -358,12 +410,16 @@ arch_user_create(struct arch_user **out)
 	if (err)
 		goto fail;
 	setup.ppid = (uint64_t)getpid();
-	setup.area_len = STUB_AREA_SIZE;
-	err = send_setup(u->sock, u->area_fd, &setup, sizeof(setup));
+	setup.area_len = AREA_LEN;
+	fds[0] = u->area_fd;
+	fds[1] = physmem_fd();
+	err = send_fds(u->sock, fds, 2, &setup, sizeof(setup));
 	if (err == 0) {
 		state_wait_trapped(u);
 		if (u->dead || !u->ctl->ready || u->ctl->signo != SIGSYS)
 			err = -ECHILD;
+		else
+			err = frame_learn(u);
 	}
 	if (err) {
 		arch_user_destroy(u);
@@ -371,6 +427,8 @@ arch_user_create(struct arch_user **out)
 	}
 	*out = u;
 	return 0;
+fail_errno_sv1:
+	err = -errno;
 fail_sv1:
 	close(sv[1]);
 	goto fail;
@@ -395,7 +453,7 @@ arch_user_destroy(struct arch_user *u)
 	if (u->sock >= 0)
 		close(u->sock);
 	if (u->ctl != NULL)
-		munmap(u->ctl, STUB_AREA_SIZE);
+		munmap(u->ctl, AREA_LEN);
 	if (u->area_fd >= 0)
 		close(u->area_fd);
 	free(u);
@@ -438,8 +496,6 @@ queue_op(struct arch_user *u, uint32_t type, uint64_t addr, uint64_t len,
 		.type = type, .prot = hprot, .addr = addr, .len = len,
 		.off = off,
 	};
-	if (type == STUB_OP_MMAP)
-		u->ops_map = true;
 	return 0;
 }
 
@@ -462,31 +518,163 @@ arch_user_protect(struct arch_user *u, uint64_t addr, uint64_t len, int prot)
 	return queue_op(u, STUB_OP_MPROTECT, addr, len, 0, prot);
 }
 
-/* Let the stub run with flags and the queued ops; 0, or -EIO if the
- * memory fd cannot go. */
+/* Spin a while for the ops thread's hint that it answered. */
+static bool
+ops_wait_hint(struct arch_user *u)
+{
+	for (int i = 0; i < OPS_SPIN; i++) {
+		if (__atomic_load_n(&u->ctl->ops_done, __ATOMIC_ACQUIRE) ==
+		    u->req->seq || u->dead)
+			return true;
+		__builtin_ia32_pause();
+	}
+	return false;
+}
+
+/*
+ * The ops thread's answer to the batch just sent: 0, -ENOMEM or -EIO
+ * (it then unmapped all guest memory), or -ECHILD if the stub died (its
+ * memory went first).  Only the ops thread writes to the socket.
+ */
+static int
+ops_answer(struct arch_user *u)
+{
+	bool killed = false;
+	unsigned char reply;
+	ssize_t n;
+
+	ops_wait_hint(u);
+	__atomic_store_n(&u->ctl->ops_pending, 0, __ATOMIC_RELAXED);
+	for (;;) {
+		/* Blocks for OPS_GRACE_MS at most (SO_RCVTIMEO). */
+		n = recv(u->sock, &reply, 1, 0);
+		if (n == 1)
+			break;
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+			return -ECHILD;
+		if (n < 0 && errno == EAGAIN && !killed) {
+			/* Stopped on the host, say: take no risk. */
+			fprintf(stderr, "%s: a stub did not change its "
+				"mappings in %d s: killed\n", host_progname,
+				OPS_GRACE_MS / 1000);
+			kill(u->pid, SIGKILL);
+			killed = true;
+		}
+	}
+	if (reply == STUB_REPLY_OK)
+		return 0;
+	if (reply == STUB_REPLY_NOMEM) {
+		fprintf(stderr, "%s: a stub could not map guest memory: the "
+			"host's map count (vm.max_map_count) may be "
+			"exhausted\n", host_progname);
+		return -ENOMEM;
+	}
+	return -EIO;
+}
+
+/*
+ * Hand the queued ops to the ops thread; with release, it then lets the
+ * guest run (or, if they failed, sets STUB_TRAPPED) and the answer waits
+ * on the socket for ops_collect().
+ */
+static void
+ops_send(struct arch_user *u, bool release)
+{
+	struct stub_req *r = u->req;
+	struct stub_ctl *c = u->ctl;
+
+	memcpy(r->ops, u->ops, u->nr_ops * sizeof(u->ops[0]));
+	r->nr_ops = u->nr_ops;
+	r->release = release;
+	u->nr_ops = 0;
+	u->outstanding = true;
+	__atomic_store_n(&r->seq, r->seq + 1, __ATOMIC_SEQ_CST);
+	/*
+	 * A guest thread spinning in its handler or about to sleep (on the
+	 * ops thread's CPU) wakes the ops thread itself: no wake-up crosses
+	 * CPUs.  One asleep cannot (the flags pair as in state_wake()), nor
+	 * one that will not: the kernel wakes it then, or when it has waited
+	 * too long (ops_wait_hint(), state_wait_trapped()).
+	 */
+	__atomic_store_n(&c->ops_pending, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&c->stub_sleeps, __ATOMIC_SEQ_CST) ||
+	    u->must_wake)
+		ops_wake(u);
+}
+
+/* The answer to the batch sent, if not collected yet. */
+static int
+ops_collect(struct arch_user *u)
+{
+	if (!u->outstanding)
+		return 0;
+	u->outstanding = false;
+	if (!ops_wait_hint(u))
+		ops_wake(u);
+	__atomic_store_n(&u->ctl->ops_pending, 0, __ATOMIC_RELAXED);
+	return ops_answer(u);
+}
+
+/* Have the ops thread apply the queued ops now; its answer. */
+static int
+ops_sync(struct arch_user *u)
+{
+	int err = ops_collect(u);
+
+	if (err || u->nr_ops == 0)
+		return err;
+	if (u->dead) {
+		u->nr_ops = 0;
+		return -ECHILD;
+	}
+	ops_send(u, false);
+	return ops_collect(u);
+}
+
+int
+arch_user_flush(struct arch_user *u)
+{
+	if (u->dead)
+		return -ECHILD;
+	return ops_sync(u);
+}
+
+bool
+arch_user_synced(const struct arch_user *u)
+{
+	return u->dead || (u->nr_ops == 0 && !u->outstanding);
+}
+
+/* Let the stub run with flags; the ops thread does it after the ops. */
 static int
 let_run(struct arch_user *u, uint32_t flags)
 {
 	struct stub_ctl *c = u->ctl;
-	char byte = 0;
+	int err = ops_collect(u);
 
-	if (u->nr_ops > 0 && u->ops_map) {
-		if (send_setup(u->sock, physmem_fd(), &byte, 1) != 0)
-			return -EIO;
-		flags |= STUB_FD_SENT;
-	}
-	memcpy(c->ops, u->ops, u->nr_ops * sizeof(u->ops[0]));
-	c->nr_ops = u->nr_ops;
-	u->nr_ops = 0;
-	u->ops_map = false;
+	if (err)
+		return err;
 	c->flags = flags;
 	c->nap = 0;
 	if (u->napped_at != 0) {
 		u->quick = now_ns() - u->napped_at < QUICK_NS;
 		u->napped_at = 0;
 	}
-	__atomic_store_n(&c->state, STUB_RUNNING, __ATOMIC_SEQ_CST);
-	state_wake(c);
+	if (u->nr_ops > 0) {
+		__atomic_store_n(&c->state, STUB_OPS, __ATOMIC_SEQ_CST);
+		ops_send(u, true);
+		u->must_wake = false;	/* the ops thread wakes it */
+	} else {
+		__atomic_store_n(&c->state, STUB_RUNNING, __ATOMIC_SEQ_CST);
+		if (u->must_wake) {
+			/* Its stub_sleeps was the last guest's to write. */
+			u->must_wake = false;
+			syscall(SYS_futex, &c->state, FUTEX_WAKE, 1, NULL,
+				NULL, 0);
+		} else {
+			state_wake(c);
+		}
+	}
 	/* Only now may the stub that ran before go to sleep: woken while its
 	 * CPU is still busy, this stub runs there as soon as it does,
 	 * without the CPU going idle in between. */
@@ -497,52 +685,83 @@ let_run(struct arch_user *u, uint32_t flags)
 	return 0;
 }
 
-/* After a report with signo 0: the ops' result. */
-static int
-ops_result(struct arch_user *u)
-{
-	int32_t err = u->ctl->op_error;
-
-	if (err >= 0)
-		return 0;
-	if (err == -ENOMEM)
-		fprintf(stderr, "%s: a stub could not map guest memory: the "
-			"host's map count (vm.max_map_count) may be "
-			"exhausted\n", host_progname);
-	return err < -4095 ? -EIO : err;
-}
-
-int
-arch_user_flush(struct arch_user *u)
-{
-	int err;
-
-	if (u->dead)
-		return -ECHILD;
-	if (u->nr_ops == 0)
-		return 0;
-	err = let_run(u, STUB_OPS_ONLY);
-	if (err)
-		return err;
-	state_wait_trapped(u);
-	if (u->dead)
-		return -ECHILD;
-	return ops_result(u);
-}
-
 /* ---- running the guest ---- */
 
-/* The frame's ucontext, if the stub's pointer to it is sound. */
+/* The frame every trap builds (checked once, by frame_learn()). */
 static ucontext_t *
 frame_of(struct arch_user *u)
 {
-	uint64_t uc = __atomic_load_n(&u->ctl->uc, __ATOMIC_RELAXED);
-	uint64_t lo = STUB_AREAS + STUB_CTL_SIZE;
-	uint64_t hi = STUB_AREAS + STUB_AREA_SIZE - sizeof(ucontext_t);
+	return (ucontext_t *)((char *)u->ctl + (u->frame - STUB_AREAS));
+}
 
-	if (uc < lo || uc > hi || (uc & 7) != 0)
-		return NULL;
-	return (ucontext_t *)((char *)u->ctl + (uc - STUB_AREAS));
+#define FXSAVE_SIZE	512
+#define FP_XSTATE_MAGIC1 0x46505853U	/* Linux's fpstate with an xsave area */
+#define FX_SW_OFFSET	464		/* struct _fpx_sw_bytes in fxsave */
+#define MXCSR_OFFSET	24
+#define FCW_INIT	0x037f
+#define MXCSR_INIT	0x1f80
+
+/*
+ * At the first trap, made by the stub's own start-up code: where the
+ * frame and its FP area are, and what sigreturn must find in them.  Every
+ * later trap builds its frame at the same place (guest code never runs on
+ * the alternate stack), so nothing of this is read from the stub again.
+ */
+static int
+frame_learn(struct arch_user *u)
+{
+	const uint64_t lo = STUB_AREAS + STUB_CTL_SIZE;
+	const uint64_t hi = STUB_AREAS + STUB_AREA_SIZE;
+	uint64_t uc = u->ctl->uc, fp, pc = u->ctl->park_pc;
+	ucontext_t *f;
+	uint32_t sw[4];
+
+	if (uc < lo || uc > hi - sizeof(ucontext_t) || (uc & 7) != 0)
+		return -EPROTO;
+	f = (ucontext_t *)((char *)u->ctl + (uc - STUB_AREAS));
+	fp = (uint64_t)f->uc_mcontext.fpregs;
+	if (fp < lo || fp > hi - FXSAVE_SIZE || (fp & 15) != 0)
+		return -EPROTO;
+	if (pc < STUB_GATE || pc >= STUB_AREAS)
+		return -EPROTO;
+	u->frame = uc;
+	u->fpregs = fp;
+	u->uc_flags = f->uc_flags;
+	u->park_pc = pc;
+	memcpy(u->fp_sw, (char *)u->ctl + (fp - STUB_AREAS) + FX_SW_OFFSET,
+	       sizeof(u->fp_sw));
+	memcpy(sw, u->fp_sw, sizeof(sw));
+	/* magic1, extended_size, xfeatures (64 bits), xstate_size */
+	u->fp_size = FXSAVE_SIZE;
+	if (sw[0] == FP_XSTATE_MAGIC1) {
+		uint32_t xsize;
+
+		memcpy(&xsize, u->fp_sw + 16, sizeof(xsize));
+		if (xsize > FXSAVE_SIZE && xsize + 4 <= hi - fp)
+			u->fp_size = xsize;
+	}
+	u->req->frame = uc;
+	return 0;
+}
+
+/*
+ * What sigreturn takes from the frame besides the registers, as the
+ * first trap had it: guest code may have written anything there.  The
+ * signal mask goes back to none blocked, the alternate stack to ours.
+ */
+static void
+frame_sanitize(struct arch_user *u, ucontext_t *f)
+{
+	f->uc_flags = u->uc_flags;
+	f->uc_link = NULL;
+	f->uc_stack.ss_sp = (void *)(STUB_AREAS + STUB_CTL_SIZE);
+	f->uc_stack.ss_flags = 0;
+	f->uc_stack.ss_size = STUB_AREA_SIZE - STUB_CTL_SIZE;
+	f->uc_mcontext.fpregs = (fpregset_t)u->fpregs;
+	/* cs, gs, fs, ss */
+	f->uc_mcontext.gregs[REG_CSGSFS] = (greg_t)(0x33ULL |
+						     (0x2bULL << 48));
+	sigemptyset(&f->uc_sigmask);
 }
 
 static void
@@ -601,112 +820,147 @@ static void
 classify(struct arch_user *u, const greg_t *g, struct arch_trap *t)
 {
 	struct stub_ctl *c = u->ctl;
-	int sig = (int)c->signo;
+	int sig = (int)__atomic_load_n(&c->signo, __ATOMIC_RELAXED);
+	int code = __atomic_load_n(&c->code, __ATOMIC_RELAXED);
 	uint64_t err = (uint64_t)g[REG_ERR];
 
 	memset(t, 0, sizeof(*t));
 	t->hostsig = sig;
-	t->code = c->code;
-	t->addr = c->addr;
-	if (sig == SIGSYS && c->code == 1 /* SYS_SECCOMP */) {
+	t->code = code;
+	t->addr = __atomic_load_n(&c->addr, __ATOMIC_RELAXED);
+	if (sig == SIGSYS && code == 1 /* SYS_SECCOMP */) {
 		t->kind = ARCH_TRAP_SYSCALL;
 		t->foreign = c->arch != 0xc000003eU /* AUDIT_ARCH_X86_64 */ ||
 			     (g[REG_RAX] & 0x40000000) != 0;
 	} else if (sig == STUB_SIG_PREEMPT) {
 		t->kind = ARCH_TRAP_INTERRUPTED;
-	} else if ((sig == SIGSEGV || sig == SIGBUS) && c->code > 0 &&
+	} else if ((sig == SIGSEGV || sig == SIGBUS) && code > 0 &&
 		   g[REG_TRAPNO] == 14) {
 		t->kind = ARCH_TRAP_FAULT;
 		t->access = (err & 2) ? ARCH_ACCESS_WRITE :
 			    (err & 16) ? ARCH_ACCESS_EXEC : ARCH_ACCESS_READ;
 		/* The host's own VMA says it: the PTE bit may be clear. */
-		if (sig == SIGSEGV && c->code == SEGV_ACCERR)
+		if (sig == SIGSEGV && code == SEGV_ACCERR)
 			t->access |= ARCH_ACCESS_PRESENT;
-	} else {
+	} else if (sig == SIGSYS || sig == SIGSEGV || sig == SIGBUS ||
+		   sig == SIGFPE || sig == SIGILL || sig == SIGTRAP) {
 		t->kind = ARCH_TRAP_SIGNAL;
+	} else {
+		/* Only guest code writing the control block says this. */
+		t->kind = ARCH_TRAP_SIGNAL;
+		t->hostsig = SIGKILL;
 	}
 }
 
 /* ---- FP/SSE/AVX state, in the frame the stub returns through ---- */
 
-#define FXSAVE_SIZE	512
-#define FP_XSTATE_MAGIC1 0x46505853U	/* Linux's fpstate with an xsave area */
-#define FX_SW_OFFSET	464		/* struct _fpx_sw_bytes in fxsave */
-#define MXCSR_OFFSET	24
-#define XSTATE_BV_OFFSET 512		/* in the xsave header */
-#define FCW_INIT	0x037f
-#define MXCSR_INIT	0x1f80
-
-/*
- * The frame's FP save area and its size (fxsave, or Linux's xsave layout
- * when the software bytes say so), if it lies within the stub's area.
- */
+/* The frame's FP save area and its size. */
 static unsigned char *
 frame_fpu(struct arch_user *u, size_t *size)
 {
-	ucontext_t *uc = frame_of(u);
-	uint64_t lo = STUB_AREAS + STUB_CTL_SIZE;
-	uint64_t hi = STUB_AREAS + STUB_AREA_SIZE;
-	uint64_t fp;
-	unsigned char *area;
-	uint32_t sw[4];
-
-	if (uc == NULL)
-		return NULL;
-	fp = (uint64_t)uc->uc_mcontext.fpregs;
-	if (fp < lo || fp > hi - FXSAVE_SIZE || (fp & 15) != 0)
-		return NULL;
-	area = (unsigned char *)u->ctl + (fp - STUB_AREAS);
-	memcpy(sw, area + FX_SW_OFFSET, sizeof(sw));
-	*size = FXSAVE_SIZE;
-	/* magic1, extended_size, xfeatures (64 bits), xstate_size */
-	if (sw[0] == FP_XSTATE_MAGIC1) {
-		uint32_t xsize;
-
-		memcpy(&xsize, area + FX_SW_OFFSET + 16, sizeof(xsize));
-		if (xsize > FXSAVE_SIZE && xsize <= hi - fp)
-			*size = xsize;
-	}
-	return area;
+	*size = u->fp_size;
+	return (unsigned char *)u->ctl + (u->fpregs - STUB_AREAS);
 }
 
 /*
  * The initial FP state (as a new process has it): x87 and vector
- * registers clear, default control words.  The software bytes that
- * describe the layout stay.
+ * registers clear, default control words, and the software bytes that
+ * describe the layout as the stub's first trap wrote them.
  */
 static void
-fpu_init(unsigned char *area, size_t size)
+fpu_init(struct arch_user *u)
 {
 	uint16_t fcw = FCW_INIT;
 	uint32_t mxcsr = MXCSR_INIT;
-	unsigned char sw[FXSAVE_SIZE - FX_SW_OFFSET];
+	size_t size;
+	unsigned char *area = frame_fpu(u, &size);
 
-	memcpy(sw, area + FX_SW_OFFSET, sizeof(sw));
 	memset(area, 0, size);
 	memcpy(area, &fcw, sizeof(fcw));
 	memcpy(area + MXCSR_OFFSET, &mxcsr, sizeof(mxcsr));
 	/* xstate_bv 0 (cleared): every component in its init state. */
-	memcpy(area + FX_SW_OFFSET, sw, sizeof(sw));
+	memcpy(area + FX_SW_OFFSET, u->fp_sw, sizeof(u->fp_sw));
+	if (size > FXSAVE_SIZE)	/* FP_XSTATE_MAGIC2 follows the area */
+		memcpy(area + size, "\x45\x58\x50\x46", 4);
 }
 
 int
 arch_user_reset(struct arch_user *u)
 {
-	unsigned char *area;
-	size_t size;
-
 	if (u->dead)
 		return -ECHILD;
-	area = frame_fpu(u, &size);
-	if (area == NULL)
-		return -EFAULT;
-	fpu_init(area, size);
+	fpu_init(u);
 	u->nr_ops = 0;
-	u->ops_map = false;
 	u->kicked = false;
 	u->started = false;
 	return arch_user_unmap(u, 0, ARCH_USER_TOP);
+}
+
+/*
+ * A stub guest code ran in goes to another address space, and the frames
+ * it maps are freed without unmapping them first, only when its
+ * guest thread sleeps in the park loop's futex on the state word, having
+ * found it STUB_TRAPPED: only the kernel (or the ops thread, for a batch
+ * the kernel sends) can change it now, and woken, the thread runs park
+ * code that returns to the guest only on STUB_RUNNING, and only through
+ * the frame the kernel writes.  The host
+ * says where the thread is (/proc/PID/syscall: number, arguments, stack
+ * pointer, and the instruction pointer after the system call).
+ */
+static int
+park_check(struct arch_user *u, uint64_t wait_ns)
+{
+	uint64_t deadline = now_ns() + wait_ns;
+	char path[64], buf[256];
+
+	if (u->dead)
+		return -ECHILD;
+	if (!u->used)
+		return 0;
+	if (ops_collect(u) != 0)	/* the ops thread may set the state */
+		return -EIO;
+	__atomic_store_n(&u->ctl->nap, STUB_NAP_SLEEP, __ATOMIC_RELAXED);
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)u->pid);
+	for (;;) {
+		unsigned long long a[8];
+		long nr;
+		ssize_t n;
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			return -errno;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			return n < 0 ? -EIO : -ECHILD;
+		buf[n] = '\0';
+		if (sscanf(buf, "%ld %llx %llx %llx %llx %llx %llx %llx %llx",
+			   &nr, &a[0], &a[1], &a[2], &a[3], &a[4], &a[5],
+			   &a[6], &a[7]) == 9 && nr == SYS_futex &&
+		    a[0] == STUB_AREAS && a[1] == FUTEX_WAIT &&
+		    a[2] == STUB_TRAPPED && a[7] == u->park_pc) {
+			u->used = false;
+			u->must_wake = true;
+			return 0;
+		}
+		if (u->dead)
+			return -ECHILD;
+		if (now_ns() > deadline)
+			return -EBUSY;
+		sched_yield();
+	}
+}
+
+int
+arch_user_claim(struct arch_user *u)
+{
+	return park_check(u, PARK_WAIT_NS);
+}
+
+bool
+arch_user_parked(struct arch_user *u)
+{
+	return park_check(u, PARK_QUICK_NS) == 0;
 }
 
 /* The saved registers' layout in a buffer of ARCH_FPU_SIZE bytes. */
@@ -778,9 +1032,8 @@ arch_run_user(struct arch_user *u, struct user_regs *regs,
 		return 0;
 	}
 	uc = frame_of(u);
-	if (uc == NULL)
-		return -EFAULT;
 	regs_to_frame(regs, uc->uc_mcontext.gregs);
+	frame_sanitize(u, uc);
 	if (!u->started || regs->fs_base != u->fs_base) {
 		u->ctl->fs_base = regs->fs_base;
 		u->fs_base = regs->fs_base;
@@ -790,16 +1043,20 @@ arch_run_user(struct arch_user *u, struct user_regs *regs,
 	err = let_run(u, flags);
 	if (err)
 		return err;
+	u->used = true;
 	if (u->kicked)		/* kicked while we were starting it */
 		syscall(SYS_tgkill, u->pid, u->pid, STUB_SIG_PREEMPT);
 	state_wait_trapped(u);
 	u->kicked = false;
+	err = ops_collect(u);
 	if (u->dead)
 		return 0;
-	if (u->ctl->signo == 0)	/* the ops failed: it did not run */
-		return ops_result(u);
-	uc = frame_of(u);
-	if (uc == NULL)
+	if (err)		/* the ops failed: the guest did not run */
+		return err;
+	/* Every trap builds its frame where the first did; only guest code
+	 * that wrote the control block (or ran on the alternate stack)
+	 * says otherwise. */
+	if (__atomic_load_n(&u->ctl->uc, __ATOMIC_RELAXED) != u->frame)
 		return -EFAULT;
 	regs_from_frame(regs, uc->uc_mcontext.gregs);
 	regs->fs_base = u->fs_base;

@@ -220,8 +220,10 @@ vma_range_mapped(struct mm *mm, uint64_t start, uint64_t end)
 static void
 zap_pte(struct mm *mm, uint64_t addr, uint64_t *pte, void *arg)
 {
+	uint64_t old = *pte;
+
 	pte_tlb_drop(arg, addr, pte);
-	pte_release(*pte);
+	tlb_release(arg, old);
 	*pte = 0;
 	mm->rss_pages--;
 }
@@ -310,9 +312,19 @@ mm_free(struct mm *mm)
 	struct vm_area *vma, *next;
 	struct tlb_batch tlb;
 
-	/* The stub goes away: no host operations. */
+	/*
+	 * Empty the stub first (guest code may run in it, see tlb_sync()),
+	 * unless the host shows that none can (arch_user_reset() has it
+	 * emptied before it runs again); then no host operations.
+	 */
+	if (mm->user != NULL && !arch_user_parked(mm->user)) {
+		if (arch_user_unmap(mm->user, 0, USER_TOP) != 0)
+			arch_user_unmap(mm->user, 0, USER_TOP);
+		arch_user_flush(mm->user);
+	}
+	mm_settle_locked(mm);
+	tlb_init(&tlb, mm);
 	tlb.user = NULL;
-	tlb.op = TLB_NONE;
 	mm_zap_range(mm, 0, USER_TOP, &tlb);
 	list_for_each_entry_safe(vma, next, &mm->vmas, node) {
 		vma_unlink(mm, vma);

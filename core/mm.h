@@ -115,7 +115,17 @@ struct mm {
 	unsigned long rss_pages;	/* [m] pages present in the table */
 	unsigned long total_pages;	/* [m] pages covered by VMAs */
 	int refcount;			/* [i] processes/threads using it */
+	/* [m] PTE values of frames copy-on-write replaced, released once
+	 * the stub's queued operations have been applied (mm_settle()). */
+	unsigned int nr_settle;
+	uint64_t settle[8];
 };
+
+/*
+ * After the guest ran: release the frames whose host mappings the stub
+ * has now dropped (see mm_fault.c's copy-on-write).
+ */
+void mm_settle(struct mm *mm);
 
 /*
  * A new empty address space (no VMAs, no stub; one reference).

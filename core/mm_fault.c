@@ -177,9 +177,10 @@ fault_file(struct mm *mm, struct vm_area *vma, uint64_t addr, int access,
 	return 0;
 }
 
-/* A write to a present page without PTE_WRITE. */
+/* A write to a present page without PTE_WRITE; *old: a PTE value to
+ * release once the stub no longer maps it. */
 static int
-fault_write_protected(struct vm_area *vma, uint64_t *pte)
+fault_write_protected(struct vm_area *vma, uint64_t *pte, uint64_t *old)
 {
 	struct page *p = pte_page(*pte);
 	bool shared = (vma->flags & VMA_SHARED) != 0;
@@ -198,9 +199,29 @@ fault_write_protected(struct vm_area *vma, uint64_t *pte)
 	if (val == 0)
 		return -ENOMEM;
 	/* The old frame's host mapping is replaced by tlb_fill(). */
-	pte_release(*pte);
+	*old = *pte;
 	*pte = val | (*pte & PTE_TLB_MASK);
 	return 0;
+}
+
+/* mm_settle() with mm->lock held, the stub up to date. */
+void
+mm_settle_locked(struct mm *mm)
+{
+	for (unsigned int i = 0; i < mm->nr_settle; i++)
+		pte_release(mm->settle[i]);
+	mm->nr_settle = 0;
+}
+
+void
+mm_settle(struct mm *mm)
+{
+	if (READ_ONCE(mm->nr_settle) == 0 || !arch_user_synced(mm->user))
+		return;
+	mutex_lock(&mm->lock);
+	if (arch_user_synced(mm->user))
+		mm_settle_locked(mm);
+	mutex_unlock(&mm->lock);
 }
 
 /* mm_fault() with mm->lock held. */
@@ -208,7 +229,7 @@ int
 mm_fault_locked(struct mm *mm, uint64_t addr, int access)
 {
 	struct vm_area *vma;
-	uint64_t *pte;
+	uint64_t *pte, old = 0;
 	int err = 0;
 
 	addr &= PAGE_MASK;
@@ -227,10 +248,28 @@ mm_fault_locked(struct mm *mm, uint64_t addr, int access)
 	else if (*pte == 0)
 		err = fault_file(mm, vma, addr, access, pte);
 	else if ((access & ARCH_ACCESS_WRITE) && !(*pte & PTE_WRITE))
-		err = fault_write_protected(vma, pte);
+		err = fault_write_protected(vma, pte, &old);
 	if (err)
 		return err;
 	tlb_fill(mm, vma, addr);
+	if (old != 0) {
+		/*
+		 * The copy replaced the shared frame, but the stub maps it
+		 * until its queued operations are applied, and guest code may
+		 * run there even now (it can fake a trap).  Keep the frame's
+		 * reference till then: no other owner writes it in place, and
+		 * it is not freed, before the mapping is gone.
+		 */
+		if (!(old & PTE_TLB) || mm->user == NULL) {
+			pte_release(old);
+		} else {
+			if (mm->nr_settle == ARRAY_SIZE(mm->settle)) {
+				arch_user_flush(mm->user);
+				mm_settle_locked(mm);
+			}
+			mm->settle[mm->nr_settle++] = old;
+		}
+	}
 	return 0;
 }
 

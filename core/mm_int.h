@@ -113,12 +113,18 @@ void pte_dup(uint64_t pte);
 /* ---- pgtable.c: the host TLB ---- */
 
 /* A run of host operations being coalesced. */
+#define TLB_DEFER	32
+
 struct tlb_batch {
 	struct arch_user *user;		/* NULL: no stub, nothing to do */
 	int op;				/* TLB_* */
 	uint64_t start, end;		/* the run */
 	uint64_t pa;			/* TLB_MAP: physical address of start */
 	int prot;			/* TLB_MAP, TLB_PROTECT: ARCH_PROT_* */
+	bool removes;			/* an unmap or protect is queued */
+	unsigned int nr_defer;
+	/* PTE values released once the stub no longer maps them. */
+	uint64_t defer[TLB_DEFER];
 };
 
 enum { TLB_NONE, TLB_MAP, TLB_UNMAP, TLB_PROTECT };
@@ -128,8 +134,13 @@ void tlb_init(struct tlb_batch *b, struct mm *mm);
 void tlb_map(struct tlb_batch *b, uint64_t addr, uint64_t pa, int prot);
 void tlb_unmap(struct tlb_batch *b, uint64_t addr);
 void tlb_protect(struct tlb_batch *b, uint64_t addr, int prot);
-/* Queue the pending run. */
+/*
+ * End the batch: the stub's host mappings are brought up to date (the
+ * vCPU waits for it), then the deferred pages are released.
+ */
 void tlb_finish(struct tlb_batch *b);
+/* Release what PTE value pte holds, once its host mapping is gone. */
+void tlb_release(struct tlb_batch *b, uint64_t pte);
 /* Host protections the page of PTE value pte in vma may have (0: none). */
 int pte_hprot(uint64_t pte, const struct vm_area *vma);
 /* The page at addr loses its host mapping (if it has one). */
@@ -175,6 +186,8 @@ int mm_unmap_range(struct mm *mm, uint64_t start, uint64_t end,
 
 /* ---- mm_fault.c ---- */
 
+/* mm_settle() with mm->lock held and the stub up to date. */
+void mm_settle_locked(struct mm *mm);
 /* mm_fault() with mm->lock held. */
 int mm_fault_locked(struct mm *mm, uint64_t addr, int access);
 /* May vma be accessed with ARCH_ACCESS_* bits? */

@@ -317,6 +317,8 @@ tlb_init(struct tlb_batch *b, struct mm *mm)
 {
 	b->user = mm->user;
 	b->op = TLB_NONE;
+	b->removes = false;
+	b->nr_defer = 0;
 }
 
 /* The host lost track: drop every guest mapping of the stub. */
@@ -328,8 +330,8 @@ tlb_panic_unmap(struct arch_user *u)
 }
 
 /* Queue the pending run. */
-void
-tlb_finish(struct tlb_batch *b)
+static void
+tlb_queue_run(struct tlb_batch *b)
 {
 	uint64_t len = b->end - b->start;
 	int err = 0, i;
@@ -351,7 +353,50 @@ tlb_finish(struct tlb_batch *b)
 	/* A lost map only costs a fault; a lost unmap must not stay. */
 	if (err != 0 && b->op != TLB_MAP)
 		tlb_panic_unmap(b->user);
+	if (b->op != TLB_MAP)
+		b->removes = true;
 	b->op = TLB_NONE;
+}
+
+/*
+ * Bring the stub up to date before going on when the batch took rights
+ * away: guest code may be running in it even now (it can fake a trap),
+ * so a page leaves its host mapping before its frame is freed or another
+ * address space may write it.  New mappings wait for the next run.
+ */
+static void
+tlb_sync(struct tlb_batch *b)
+{
+	unsigned int i;
+
+	tlb_queue_run(b);
+	if (b->removes || b->nr_defer > 0) {
+		/* Whatever the result, the unmaps have taken effect. */
+		arch_user_flush(b->user);
+		b->removes = false;
+	}
+	for (i = 0; i < b->nr_defer; i++)
+		pte_release(b->defer[i]);
+	b->nr_defer = 0;
+}
+
+void
+tlb_finish(struct tlb_batch *b)
+{
+	if (b->user != NULL)
+		tlb_sync(b);
+}
+
+void
+tlb_release(struct tlb_batch *b, uint64_t pte)
+{
+	if (b->user == NULL || !(pte & PTE_TLB)) {
+		pte_release(pte);
+		return;
+	}
+	if (b->nr_defer == TLB_DEFER)
+		tlb_sync(b);
+	b->defer[b->nr_defer++] = pte;
 }
 
 /* Add one page of op to the batch, merging with the run if it goes on. */
@@ -365,7 +410,7 @@ tlb_add(struct tlb_batch *b, int op, uint64_t addr, uint64_t pa, int prot)
 		b->end += PAGE_SIZE;
 		return;
 	}
-	tlb_finish(b);
+	tlb_queue_run(b);
 	b->op = op;
 	b->start = addr;
 	b->end = addr + PAGE_SIZE;

@@ -14,6 +14,7 @@
 #include "core/printk.h"
 #include "core/process.h"
 #include "core/slab.h"
+#include "core/string.h"
 #include "core/syscall.h"
 #include "core/timer.h"
 #include "core/trap.h"
@@ -77,8 +78,12 @@ stub_pool_take(void)
 	struct arch_user *u = NULL;
 	unsigned long s = arch_intr_save();
 
-	if (stub_pool_count > 0)
-		u = stub_pool[--stub_pool_count];
+	/* The oldest: a used stub's last guest has had time to park. */
+	if (stub_pool_count > 0) {
+		u = stub_pool[0];
+		memmove(&stub_pool[0], &stub_pool[1],
+			--stub_pool_count * sizeof(stub_pool[0]));
+	}
 	arch_intr_restore(s);
 	if (stub_pool_task != NULL && READ_ONCE(stub_pool_count) <
 				      STUB_POOL_MIN)
@@ -130,11 +135,13 @@ user_stub_get(struct arch_user **out)
 	struct arch_user *u;
 
 	while ((u = stub_pool_take()) != NULL) {
-		if (!arch_user_dead(u)) {
+		if (arch_user_claim(u) == 0) {
 			*out = u;
 			return 0;
 		}
-		arch_user_destroy(u);	/* killed on the host while idle */
+		/* Killed on the host while idle, or its last guest is not
+		 * where it must be. */
+		arch_user_destroy(u);
 	}
 	if (stub_pool_task == NULL)
 		kthread_create(&stub_pool_task, stub_pool_fill, NULL,
@@ -323,6 +330,7 @@ user_run(struct task *t, struct arch_trap *trap)
 	err = arch_run_user(mm->user, &t->regs, trap);
 	WRITE_ONCE(t->in_user, NULL);
 	preempt_enable();
+	mm_settle(mm);
 	t->utime_ns += ktime_ns() - t0;
 	if (err == -ENOMEM) {
 		/* The host's map count ran out: start the TLB afresh. */

@@ -29,8 +29,9 @@
 
 /* ctl->state, the futex word of the handoff. */
 enum {
-	STUB_RUNNING = 1,	/* the stub runs: ops, then guest code */
+	STUB_RUNNING = 1,	/* the guest runs */
 	STUB_TRAPPED = 2,	/* the stub waits; the kernel has the frame */
+	STUB_OPS = 3,		/* the ops thread works, then lets it run */
 };
 
 /* ctl->nap: the thread lost the CPU; stop spinning and ... */
@@ -40,9 +41,7 @@ enum {
 };
 
 /* ctl->flags, set by the kernel before it lets the stub run. */
-#define STUB_OPS_ONLY	1U	/* apply the ops and trap back at once */
-#define STUB_FD_SENT	2U	/* an fd for the ops waits on fd 0 */
-#define STUB_SET_FS	4U	/* load fs_base before returning */
+#define STUB_SET_FS	1U	/* load fs_base before returning */
 
 /* A memory operation on the stub's address space. */
 enum { STUB_OP_MMAP = 1, STUB_OP_MUNMAP, STUB_OP_MPROTECT };
@@ -52,33 +51,65 @@ struct stub_op {
 	uint32_t prot;		/* host PROT_* (mmap, mprotect) */
 	uint64_t addr;
 	uint64_t len;
-	uint64_t off;		/* mmap: offset in the fd sent */
+	uint64_t off;		/* mmap: offset in the memory fd */
 };
 
 #define STUB_MAX_OPS	120
 
+/*
+ * The control block: shared with the guest thread, so guest code can
+ * write all of it.  What the kernel reads here is hostile input.
+ */
 struct stub_ctl {
 	volatile uint32_t state;	/* STUB_RUNNING / STUB_TRAPPED */
-	uint32_t flags;			/* STUB_OPS_ONLY ... (kernel) */
-	uint32_t nr_ops;		/* ops[] to apply (kernel) */
-	int32_t op_error;		/* -errno of the op that failed (stub) */
-	uint32_t op_index;		/* and its index (stub) */
-	uint32_t signo;			/* the trap's host signal; 0: ops */
+	uint32_t flags;			/* STUB_SET_FS (kernel) */
+	uint32_t signo;			/* the trap's host signal */
 	int32_t code;			/* its si_code */
 	uint32_t arch;			/* SIGSYS: si_arch */
+	uint32_t nap;			/* kernel: not soon, STUB_NAP_* */
 	uint64_t addr;			/* si_addr; SIGSYS: si_call_addr */
 	uint64_t uc;			/* stub address of the ucontext */
 	uint64_t fs_base;		/* STUB_SET_FS: the new FS base */
 	uint64_t ready;			/* set once the stub is up */
-	uint32_t nap;			/* kernel: not soon, STUB_NAP_* */
+	uint64_t park_pc;		/* start-up: where it sleeps, after
+					 * the system call instruction */
 	/* Who sleeps on state (the other side wakes it only then): */
 	uint32_t stub_sleeps;		/* the stub, for STUB_RUNNING */
 	uint32_t kernel_sleeps;		/* the kernel, for STUB_TRAPPED */
-	uint32_t pad;
+	uint32_t ops_done;		/* ops thread: the batch answered,
+					 * a hint (the answer is on fd 0) */
+	uint32_t ops_pending;		/* kernel: a batch waits for the ops
+					 * thread; give it the CPU */
+};
+
+/*
+ * The request page, after the control area: the kernel writes it, the
+ * stub maps it read-only.  The stub's ops thread waits for seq to change,
+ * applies ops[0..nr_ops), and answers with one byte on fd 0 written from
+ * reply[] (so guest code cannot change it): STUB_REPLY_OK, or after any
+ * failure, once it has unmapped all guest memory, STUB_REPLY_NOMEM or
+ * STUB_REPLY_FAIL.  The guest thread resumes from the frame at frame.
+ */
+#define STUB_REQ	(STUB_AREAS + STUB_AREA_SIZE)
+#define STUB_REQ_SIZE	0x1000UL
+
+enum { STUB_REPLY_OK, STUB_REPLY_NOMEM, STUB_REPLY_FAIL };
+
+struct stub_req {
+	volatile uint32_t seq;		/* bumped for each batch */
+	uint32_t nr_ops;
+	uint64_t frame;			/* the ucontext every trap builds */
+	unsigned char reply[4];		/* the answers */
+	uint32_t release;		/* then: state STUB_RUNNING (success)
+					 * or STUB_TRAPPED (failure) */
 	struct stub_op ops[STUB_MAX_OPS];
 };
 
 _Static_assert(sizeof(struct stub_ctl) <= STUB_CTL_SIZE,
 	       "the control block fits its page");
+_Static_assert(sizeof(struct stub_req) <= STUB_REQ_SIZE,
+	       "the request fits its page");
+_Static_assert(__builtin_offsetof(struct stub_req, ops) == 24,
+	       "stub.c's ops thread knows this layout");
 
 #endif

@@ -382,6 +382,27 @@ arch_user_protect(struct arch_user *u, uint64_t addr, uint64_t len, int prot)
 	return fake_user_record(u, FAKE_USER_PROTECT, addr, len, 0, prot);
 }
 
+bool
+arch_user_synced(const struct arch_user *u)
+{
+	(void)u;
+	return true;
+}
+
+bool
+arch_user_parked(struct arch_user *u)
+{
+	(void)u;
+	return false;
+}
+
+int
+arch_user_claim(struct arch_user *u)
+{
+	(void)u;
+	return 0;
+}
+
 int
 arch_user_flush(struct arch_user *u)
 {

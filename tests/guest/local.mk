@@ -22,6 +22,7 @@ GUEST_TESTS = \
 	tests/guest/hello.gexe \
 	tests/guest/misc_clock.gexe \
 	tests/guest/misc_ctl_scribble.gexe \
+	tests/guest/misc_gate_deny.gexe \
 	tests/guest/misc_cred.gexe \
 	tests/guest/misc_futex.gexe \
 	tests/guest/misc_futex_shared.gexe \

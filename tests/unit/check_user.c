@@ -5,8 +5,10 @@
  * comes back with the right reason and registers: system calls (their
  * number, result, a foreign int 0x80), faults with address and access,
  * ud2, a kick from another thread, a stub killed on the host.  A guest
- * that calls the stub's gate may change its own memory but dies when it
- * touches the window.  Stubs never outlive arch_user_destroy().
+ * that calls the stub's gate may yield but dies when it asks for a memory
+ * operation.  A used stub is reusable only while its guest thread sleeps
+ * in the park loop: not after guest code faked a trap and went to sleep
+ * elsewhere.  Stubs never outlive arch_user_destroy().
  */
 #include <check.h>
 
@@ -36,6 +38,7 @@ const char *host_progname = "check_user";
 
 extern const char guest_main[], guest_main_end[];
 extern const char guest_gate[], guest_gate_end[];
+extern const char guest_forge[], guest_forge_end[];
 
 __asm__(
 	".pushsection .rodata\n"
@@ -59,22 +62,32 @@ __asm__(
 	"1:	jmp 1b\n"			/* 10: kicked; 11: killed */
 	"guest_main_end:\n"
 	"guest_gate:\n"
-	"	mov $11, %edi\n"		/* munmap of its own page */
-	"	mov $0x700000, %esi\n"
-	"	mov $0x1000, %edx\n"
+	"	mov $24, %edi\n"		/* sched_yield: allowed */
 	"	mov $0x7f0000010000, %rax\n"
 	"	call *%rax\n"
 	"	mov %rax, %rbx\n"
 	"	mov $3, %eax\n"
 	"	syscall\n"			/* rbx = 0 */
-	"	mov $11, %edi\n"		/* munmap of the window */
-	"	mov $0x7f0000000000, %rsi\n"
+	"	mov $11, %edi\n"		/* munmap of its own page */
+	"	mov $0x700000, %esi\n"
 	"	mov $0x1000, %edx\n"
 	"	mov $0x7f0000010000, %rax\n"
 	"	call *%rax\n"			/* killed */
 	"	mov $4, %eax\n"
 	"	syscall\n"
 	"guest_gate_end:\n"
+	"guest_forge:\n"
+	"	mov $0x7f0040000000, %rax\n"
+	"	movl $2, (%rax)\n"		/* state: STUB_TRAPPED */
+	"	mov $202, %edi\n"		/* then sleep on its own */
+	"	mov $0x500000, %esi\n"		/* futex, at the gate */
+	"	mov $0x80, %edx\n"		/* FUTEX_WAIT_PRIVATE */
+	"	mov $0xcccccccc, %ecx\n"
+	"	xor %r8d, %r8d\n"
+	"	mov $0x7f0000010000, %rax\n"
+	"	call *%rax\n"
+	"	ud2\n"
+	"guest_forge_end:\n"
 	".popsection\n");
 
 /* The stub-death interrupt: counted (arch-host/intr.c is not linked). */
@@ -228,6 +241,56 @@ START_TEST(test_user_gate_guarded)
 }
 END_TEST
 
+/* Wait until the stub's guest thread sleeps in a futex on addr. */
+static void
+wait_futex_at(struct arch_user *u, unsigned long addr)
+{
+	char path[64], buf[256], want[32];
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall",
+		 (int)arch_user_host_pid(u));
+	snprintf(want, sizeof(want), "202 %#lx ", addr);
+	for (int i = 0; i < 1000; i++) {
+		FILE *f = fopen(path, "r");
+
+		ck_assert_ptr_nonnull(f);
+		if (fgets(buf, sizeof(buf), f) == NULL)
+			buf[0] = '\0';
+		fclose(f);
+		if (strncmp(buf, want, strlen(want)) == 0)
+			return;
+		usleep(1000);
+	}
+	ck_abort_msg("the guest never slept: %s", buf);
+}
+
+/* A stub whose guest trapped honestly is reusable; one whose guest
+ * faked a trap and sleeps elsewhere is not, even with its memory gone. */
+START_TEST(test_user_claim)
+{
+	struct user_regs r;
+	struct arch_trap t;
+	struct arch_user *u = start_guest(guest_main, guest_main_end, &r);
+
+	ck_assert_int_eq(arch_user_claim(u), 0);	/* never ran */
+	expect(u, &r, ARCH_TRAP_SYSCALL, &t);
+	ck_assert_int_eq(arch_user_reset(u), 0);
+	ck_assert_int_eq(arch_user_flush(u), 0);
+	ck_assert_int_eq(arch_user_claim(u), 0);
+	arch_user_destroy(u);
+
+	u = start_guest(guest_forge, guest_forge_end, &r);
+	ck_assert_int_eq(arch_user_map(u, DATA_VA, 0x1000, PA_DATA,
+				       ARCH_PROT_READ | ARCH_PROT_WRITE), 0);
+	ck_assert_int_eq(arch_run_user(u, &r, &t), 0);
+	wait_futex_at(u, DATA_VA);
+	ck_assert_int_eq(arch_user_reset(u), 0);
+	ck_assert_int_eq(arch_user_flush(u), 0);
+	ck_assert_int_ne(arch_user_claim(u), 0);
+	arch_user_destroy(u);
+}
+END_TEST
+
 /* Children of this process, over all its threads. */
 static int
 count_children(void)
@@ -285,6 +348,7 @@ user_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_user_traps);
 	tcase_add_test(tc, test_user_gate_guarded);
+	tcase_add_test(tc, test_user_claim);
 	tcase_add_test(tc, test_user_no_stub_leaks);
 	suite_add_tcase(s, tc);
 	return s;
