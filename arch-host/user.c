@@ -237,10 +237,10 @@ stub_image_fd(void)
  * With two host CPUs or more, the vCPU thread keeps one to itself and
  * the stubs' guest threads get the others: a stub woken for the guest
  * then never waits for the vCPU's spin on its CPU, nor the vCPU for a
- * stub's.  The ops threads share the vCPU's CPU: the vCPU sleeps while
- * one works, so handing a batch over costs no wake-up across CPUs.
+ * stub's.  A stub's ops thread shares its guest thread's CPU, and the
+ * guest thread wakes it there (ops_send()): no wake-up crosses CPUs.
  */
-static cpu_set_t stub_cpus, vcpu_cpus;
+static cpu_set_t stub_cpus;
 static bool stub_cpus_set;
 
 static void
@@ -261,7 +261,6 @@ user_pin_cpus(void)
 		return;
 	stub_cpus = all;
 	CPU_CLR(cpu, &stub_cpus);
-	vcpu_cpus = one;
 	stub_cpus_set = true;
 }
 
@@ -293,7 +292,7 @@ exec_stub(int sock, int image)
 	sigset_t none;
 
 	setsid();
-	/* The ops thread keeps this; the guest thread moves (create). */
+	/* Both threads of the stub: the guest thread and its ops thread. */
 	if (stub_cpus_set)
 		sched_setaffinity(0, sizeof(stub_cpus), &stub_cpus);
 	if (dup2(sock, 0) < 0 || dup2(image, 1) < 0 ||
@@ -980,8 +979,6 @@ arch_user_fpu_save(struct arch_user *u, void *buf)
 
 	b->size = 0;
 	area = frame_fpu(u, &size);
-	if (area == NULL)
-		return -EFAULT;
 	if (size > sizeof(b->area))
 		return -E2BIG;
 	memcpy(b->area, area, size);
@@ -997,7 +994,7 @@ arch_user_fpu_load(struct arch_user *u, const void *buf)
 	size_t size;
 
 	area = frame_fpu(u, &size);
-	if (area != NULL && b->size == size)
+	if (b->size == size)
 		memcpy(area, b->area, size);
 }
 
@@ -1009,7 +1006,7 @@ arch_user_copy_fpu(struct arch_user *dst, struct arch_user *src)
 
 	from = frame_fpu(src, &from_size);
 	to = frame_fpu(dst, &to_size);
-	if (from != NULL && to != NULL && from_size == to_size)
+	if (from_size == to_size)
 		memcpy(to, from, to_size);
 }
 
