@@ -33,6 +33,8 @@ void arch_intr_enable(void);
 void arch_intr_disable(void);
 /* True if interrupts are enabled. */
 bool arch_intr_enabled(void);
+/* True while an interrupt handler (a trap_* entry point) runs. */
+bool arch_in_interrupt(void);
 /*
  * With interrupts disabled, sleep in the host until an interrupt is pending
  * or timeout_ns (UINT64_MAX: none) has passed.  The periodic tick is stopped
@@ -147,6 +149,18 @@ void arch_user_copy_fpu(struct arch_user *dst, struct arch_user *src);
 #define ARCH_FPU_SIZE	4096
 int arch_user_fpu_save(struct arch_user *u, void *buf);
 void arch_user_fpu_load(struct arch_user *u, const void *buf);
+/*
+ * Signal frames: the FP state of the guest that ran last in u as Linux
+ * puts it on a guest stack (an fxsave or xsave area with its software
+ * bytes, then FP_XSTATE_MAGIC2 after an xsave area).  _frame_size is its
+ * size; _get copies it into buf (len bytes at least; its size or
+ * -E2BIG); _set loads one from a guest frame, checked as Linux's
+ * sigreturn checks it (0 or -EINVAL); _reset gives the initial state.
+ */
+size_t arch_user_fpu_frame_size(struct arch_user *u);
+long arch_user_fpu_get(struct arch_user *u, void *buf, size_t len);
+int arch_user_fpu_set(struct arch_user *u, const void *buf, size_t len);
+void arch_user_fpu_reset(struct arch_user *u);
 /*
  * Queue changes to u's host mappings, applied before the guest runs
  * next (or by arch_user_flush()): map len bytes of physical memory at pa

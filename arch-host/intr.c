@@ -73,13 +73,23 @@ intr_set_pending(int irq)
 	__atomic_fetch_or(&intr_pending, 1UL << irq, __ATOMIC_SEQ_CST);
 }
 
+static int intr_nesting;	/* vCPU thread only: trap_* running */
+
 static void
 intr_dispatch(unsigned long bits)
 {
+	intr_nesting++;
 	for (int irq = 0; irq < NR_IRQS; irq++) {
 		if (bits & (1UL << irq))
 			irq_trap[irq]();
 	}
+	intr_nesting--;
+}
+
+bool
+arch_in_interrupt(void)
+{
+	return intr_nesting > 0;
 }
 
 /*

@@ -998,6 +998,95 @@ arch_user_fpu_load(struct arch_user *u, const void *buf)
 		memcpy(area, b->area, size);
 }
 
+#define FP_XSTATE_MAGIC2 0x46505845U
+#define XSAVE_HDR_OFFSET 512		/* xstate_bv, xcomp_bv, reserved */
+#define XSAVE_HDR_SIZE	64
+#define MXCSR_MASK_OFFSET 28
+#define XFEATURES_FP_SSE 3ULL
+
+size_t
+arch_user_fpu_frame_size(struct arch_user *u)
+{
+	return u->fp_size > FXSAVE_SIZE ? u->fp_size + 4 : FXSAVE_SIZE;
+}
+
+long
+arch_user_fpu_get(struct arch_user *u, void *buf, size_t len)
+{
+	size_t size, total = arch_user_fpu_frame_size(u);
+	unsigned char *area = frame_fpu(u, &size);
+	uint32_t magic2 = FP_XSTATE_MAGIC2;
+
+	if (len < total)
+		return -E2BIG;
+	memcpy(buf, area, size);
+	memcpy((char *)buf + FX_SW_OFFSET, u->fp_sw, sizeof(u->fp_sw));
+	if (total > size)
+		memcpy((char *)buf + size, &magic2, sizeof(magic2));
+	return (long)total;
+}
+
+/* Does the guest's area describe an xsave area of our layout? */
+static bool
+fpu_guest_xstate(struct arch_user *u, const unsigned char *buf, size_t len)
+{
+	uint32_t magic1, xsize, magic2;
+
+	if (u->fp_size <= FXSAVE_SIZE || len < u->fp_size + 4)
+		return false;
+	memcpy(&magic1, buf + FX_SW_OFFSET, 4);
+	memcpy(&xsize, buf + FX_SW_OFFSET + 16, 4);
+	memcpy(&magic2, buf + u->fp_size, 4);
+	return magic1 == FP_XSTATE_MAGIC1 && xsize == u->fp_size &&
+	       magic2 == FP_XSTATE_MAGIC2;
+}
+
+int
+arch_user_fpu_set(struct arch_user *u, const void *buf, size_t len)
+{
+	const unsigned char *g = buf;
+	size_t size;
+	unsigned char *area = frame_fpu(u, &size);
+	uint32_t mxcsr, mask;
+	uint64_t xfeat, hdr[XSAVE_HDR_SIZE / 8] = { 0 };
+
+	if (len < FXSAVE_SIZE)
+		return -EINVAL;
+	memcpy(&mxcsr, g + MXCSR_OFFSET, 4);
+	memcpy(&mask, area + MXCSR_MASK_OFFSET, 4);
+	if (mask == 0)
+		mask = 0xffbf;
+	if (mxcsr & ~mask)
+		return -EINVAL;	/* fxrstor would fault: Linux's -EFAULT */
+	memcpy(area, g, FX_SW_OFFSET);
+	memcpy(area + MXCSR_MASK_OFFSET, &mask, 4);
+	memcpy(area + FX_SW_OFFSET, u->fp_sw, sizeof(u->fp_sw));
+	if (size <= FXSAVE_SIZE)
+		return 0;
+	memcpy(&xfeat, u->fp_sw + 8, sizeof(xfeat));
+	if (fpu_guest_xstate(u, g, len)) {
+		memcpy(&hdr[0], g + XSAVE_HDR_OFFSET, 8);
+		hdr[0] &= xfeat;
+		memcpy(area + XSAVE_HDR_OFFSET + XSAVE_HDR_SIZE,
+		       g + XSAVE_HDR_OFFSET + XSAVE_HDR_SIZE,
+		       size - XSAVE_HDR_OFFSET - XSAVE_HDR_SIZE);
+	} else {
+		/* A plain fxsave frame: the other components start afresh. */
+		hdr[0] = xfeat & XFEATURES_FP_SSE;
+		memset(area + XSAVE_HDR_OFFSET + XSAVE_HDR_SIZE, 0,
+		       size - XSAVE_HDR_OFFSET - XSAVE_HDR_SIZE);
+	}
+	memcpy(area + XSAVE_HDR_OFFSET, hdr, sizeof(hdr));
+	memcpy(area + size, "\x45\x58\x50\x46", 4);
+	return 0;
+}
+
+void
+arch_user_fpu_reset(struct arch_user *u)
+{
+	fpu_init(u);
+}
+
 void
 arch_user_copy_fpu(struct arch_user *dst, struct arch_user *src)
 {

@@ -106,6 +106,24 @@ struct ktimespec {
 	int64_t tv_nsec;
 };
 
+struct ktimeval {
+	int64_t tv_sec;
+	int64_t tv_usec;
+};
+_Static_assert(sizeof(struct ktimeval) == 16, "struct timeval is 16 bytes");
+
+/* Nanoseconds as a struct timeval. */
+static inline struct ktimeval
+ns_to_timeval(uint64_t ns)
+{
+	struct ktimeval tv = {
+		.tv_sec = (int64_t)(ns / 1000000000ULL),
+		.tv_usec = (int64_t)(ns % 1000000000ULL / 1000ULL),
+	};
+
+	return tv;
+}
+
 /* struct stat of x86-64 Linux. */
 struct kstat {
 	uint64_t st_dev;

@@ -11,6 +11,7 @@
 #include "core/mm.h"
 #include "core/printk.h"
 #include "core/process.h"
+#include "core/signal_int.h"
 #include "core/slab.h"
 #include "core/string.h"
 #include "core/syscall.h"
@@ -32,12 +33,6 @@
 #define KP_PID		1
 #define KP_PGID		2
 
-#define KSA_NOCLDWAIT	0x00000002
-
-#define KCLD_EXITED	1
-#define KCLD_KILLED	2
-#define KCLD_DUMPED	3
-
 struct ktimeval_ru {
 	int64_t tv_sec, tv_usec;
 };
@@ -57,9 +52,10 @@ struct ksiginfo_chld {
 };
 _Static_assert(sizeof(struct ksiginfo_chld) == 128, "siginfo_t");
 
-/* A zombie's reported state. */
+/* A child's reported state. */
 struct wait_result {
 	int pid, uid, status;
+	int code;			/* KCLD_* for waitid */
 	uint64_t utime_ns, stime_ns;
 };
 
@@ -168,6 +164,78 @@ exit_reparent(struct process *p)
 		wq_wake_all(&init_process->child_wq);
 }
 
+/* Does group pgid have a stopped member? (proc_lock held) */
+static bool
+pgrp_has_stopped(int pgid)
+{
+	for (int pid = 1; pid < TID_MAX; pid++) {
+		struct process *q = process_find_locked(pid);
+
+		if (q != NULL && q->state == PROC_ALIVE && q->pgid == pgid &&
+		    q->stopped)
+			return true;
+	}
+	return false;
+}
+
+/* Hang up and continue group pgid if it is orphaned and stopped. */
+static void
+exit_orphan_check(struct process *p, int pgid)
+{
+	struct ksiginfo info;
+
+	if (!pgrp_has_stopped(pgid) || !sig_pgrp_orphaned_locked(pgid))
+		return;
+	for (int pid = 1; pid < TID_MAX; pid++) {
+		struct process *q = process_find_locked(pid);
+
+		if (q == NULL || q->state != PROC_ALIVE || q->pgid != pgid ||
+		    q == p)
+			continue;
+		sig_info_kernel(&info, KSIGHUP);
+		sig_send_locked(q, NULL, KSIGHUP, &info, false);
+		sig_info_kernel(&info, KSIGCONT);
+		sig_send_locked(q, NULL, KSIGCONT, &info, false);
+	}
+}
+
+/*
+ * POSIX: a process group that p's exit orphans and that has a stopped
+ * member gets SIGHUP and SIGCONT (proc_lock held; p is not yet a
+ * zombie, its children not yet re-parented, so both are looked at as
+ * they will be: p no longer counts).
+ */
+static void
+exit_orphan_groups(struct process *p)
+{
+	struct process *c;
+
+	p->state = PROC_REAPED;		/* not a member any more */
+	exit_orphan_check(p, p->pgid);
+	list_for_each_entry(c, &p->children, sibling)
+		if (c->pgid != p->pgid && c->sid == p->sid)
+			exit_orphan_check(p, c->pgid);
+	p->state = PROC_ALIVE;
+}
+
+/* Tell the parent p is a zombie: its exit signal and its waiters. */
+static void
+exit_notify(struct process *p, bool autoreap)
+{
+	int st = p->exit_status, sig = st & 0x7f;
+
+	if (autoreap && p->parent->sigactions[KSIGCHLD - 1].handler ==
+			KSIG_IGN) {
+		wq_wake_all(&p->parent->child_wq);
+		return;
+	}
+	if (sig != 0)
+		signal_notify_parent(p, (st & 0x80) ? KCLD_DUMPED :
+					KCLD_KILLED, sig);
+	else
+		signal_notify_parent(p, KCLD_EXITED, (st >> 8) & 0xff);
+}
+
 /* The last thread of p is gone: free its memory and become a zombie. */
 static void
 exit_process(struct process *p)
@@ -184,17 +252,21 @@ exit_process(struct process *p)
 	vfork_release(p);
 	if (p == init_process)
 		exit_init(p->exit_status);
+	signal_exit_process(p);
+	signal_session_exit(p);
 	mutex_lock(&proc_lock);
+	exit_orphan_groups(p);
 	exit_reparent(p);
 	p->state = PROC_ZOMBIE;
 	parent = p->parent;
-	autoreap = parent->sigactions[KSIGCHLD - 1].handler == KSIG_IGN ||
-		   (parent->sigactions[KSIGCHLD - 1].flags & KSA_NOCLDWAIT);
+	autoreap = p->exit_signal == KSIGCHLD &&
+		   (parent->sigactions[KSIGCHLD - 1].handler == KSIG_IGN ||
+		    (parent->sigactions[KSIGCHLD - 1].flags & KSA_NOCLDWAIT));
 	if (autoreap) {
 		list_del(&p->sibling);
 		process_unhash(p);
 	}
-	wq_wake_all(&parent->child_wq);
+	exit_notify(p, autoreap);
 	mutex_unlock(&proc_lock);
 	if (autoreap)
 		process_put(p);
@@ -222,6 +294,7 @@ do_exit(int status)
 	p->stime_ns += t->stime_ns;
 	mutex_unlock(&proc_lock);
 	exit_task_state(t);
+	signal_exit_task(t);
 	if (last)
 		exit_process(p);
 	t->proc = NULL;
@@ -272,14 +345,57 @@ wait_match(struct process *p, struct process *c, int pid)
 	return c->pgid == -pid;
 }
 
+/* A stopped or continued child c to report as options ask? */
+static bool
+wait_job_report(struct process *c, unsigned int options,
+		struct wait_result *res)
+{
+	if ((options & KWSTOPPED) && c->stopped && c->stop_report) {
+		res->status = (c->stop_sig << 8) | 0x7f;
+		res->code = KCLD_STOPPED;
+		if (!(options & KWNOWAIT))
+			c->stop_report = false;
+		return true;
+	}
+	if ((options & KWCONTINUED) && c->cont_report) {
+		res->status = 0xffff;
+		res->code = KCLD_CONTINUED;
+		if (!(options & KWNOWAIT))
+			c->cont_report = false;
+		return true;
+	}
+	return false;
+}
+
+/* Report zombie c (reaped unless WNOWAIT: *reaped set then). */
+static void
+wait_reap(struct process *p, struct process *c, unsigned int options,
+	  struct wait_result *res, struct process **reaped)
+{
+	int sig = c->exit_status & 0x7f;
+
+	res->status = c->exit_status;
+	res->code = sig == 0 ? KCLD_EXITED :
+		    (c->exit_status & 0x80) ? KCLD_DUMPED : KCLD_KILLED;
+	res->utime_ns = c->utime_ns + c->cutime_ns;
+	res->stime_ns = c->stime_ns + c->cstime_ns;
+	if (options & KWNOWAIT)
+		return;
+	p->cutime_ns += res->utime_ns;
+	p->cstime_ns += res->stime_ns;
+	list_del(&c->sibling);
+	process_unhash(c);
+	*reaped = c;
+}
+
 /*
- * Look for a matching zombie child (proc_lock held): 1 and *res filled
- * (reaped unless nowait; *reaped set to drop its last reference), 0 if
- * children match but none is a zombie, -ECHILD if none matches.
+ * Look for a matching child to report (proc_lock held): 1 and *res
+ * filled, 0 if children match but none has news, -ECHILD if none
+ * matches.  options: KWEXITED, KWSTOPPED, KWCONTINUED, KWNOWAIT.
  */
 static int
-wait_scan(struct process *p, int pid, bool nowait, struct wait_result *res,
-	  struct process **reaped)
+wait_scan(struct process *p, int pid, unsigned int options,
+	  struct wait_result *res, struct process **reaped)
 {
 	struct process *c;
 	bool any = false;
@@ -288,21 +404,16 @@ wait_scan(struct process *p, int pid, bool nowait, struct wait_result *res,
 		if (!wait_match(p, c, pid))
 			continue;
 		any = true;
-		if (c->state != PROC_ZOMBIE)
-			continue;
 		res->pid = c->pid;
-		res->status = c->exit_status;
 		res->uid = 0;
-		res->utime_ns = c->utime_ns + c->cutime_ns;
-		res->stime_ns = c->stime_ns + c->cstime_ns;
-		if (!nowait) {
-			p->cutime_ns += res->utime_ns;
-			p->cstime_ns += res->stime_ns;
-			list_del(&c->sibling);
-			process_unhash(c);
-			*reaped = c;
+		res->utime_ns = c->utime_ns;
+		res->stime_ns = c->stime_ns;
+		if (c->state == PROC_ZOMBIE && (options & KWEXITED)) {
+			wait_reap(p, c, options, res, reaped);
+			return 1;
 		}
-		return 1;
+		if (c->state == PROC_ALIVE && wait_job_report(c, options, res))
+			return 1;
 	}
 	return any ? 0 : -ECHILD;
 }
@@ -318,12 +429,12 @@ wait_child(int pid, unsigned int options, struct wait_result *res)
 	for (;;) {
 		wq_prepare(&p->child_wq, &w, TASK_INTERRUPTIBLE);
 		mutex_lock(&proc_lock);
-		ret = wait_scan(p, pid, options & KWNOWAIT, res, &reaped);
+		ret = wait_scan(p, pid, options, res, &reaped);
 		mutex_unlock(&proc_lock);
 		if (ret != 0 || (options & KWNOHANG))
 			break;
 		if (signal_pending()) {
-			ret = -EINTR;
+			ret = -ERESTARTSYS;
 			break;
 		}
 		schedule();
@@ -361,7 +472,8 @@ SYSCALL_DEFINE4(wait4, int, pid, uintptr_t, ustatus, unsigned int, options,
 		return -EINVAL;
 	if (pid == -2147483647 - 1)
 		return -ESRCH;
-	ret = wait_child(pid, options & KWNOHANG, &r);
+	ret = wait_child(pid, (options & (KWNOHANG | KWUNTRACED |
+					  KWCONTINUED)) | KWEXITED, &r);
 	if (ret <= 0)
 		return ret;
 	if (ustatus != 0 && copyout(ustatus, &r.status, sizeof(int)) != 0)
@@ -375,19 +487,19 @@ SYSCALL_DEFINE4(wait4, int, pid, uintptr_t, ustatus, unsigned int, options,
 static void
 wait_fill_siginfo(struct ksiginfo_chld *si, const struct wait_result *r)
 {
-	int sig = r->status & 0x7f;
-
 	memset(si, 0, sizeof(*si));
 	si->si_signo = KSIGCHLD;
 	si->si_pid = r->pid;
 	si->si_uid = r->uid;
-	if (sig != 0) {
-		si->si_code = (r->status & 0x80) ? KCLD_DUMPED : KCLD_KILLED;
-		si->si_status = sig;
-	} else {
-		si->si_code = KCLD_EXITED;
+	si->si_code = r->code;
+	if (r->code == KCLD_EXITED)
 		si->si_status = (r->status >> 8) & 0xff;
-	}
+	else if (r->code == KCLD_STOPPED)
+		si->si_status = (r->status >> 8) & 0xff;
+	else if (r->code == KCLD_CONTINUED)
+		si->si_status = KSIGCONT;
+	else
+		si->si_status = r->status & 0x7f;
 	si->si_utime = (int64_t)(r->utime_ns / (NSEC_PER_SEC / 100));
 	si->si_stime = (int64_t)(r->stime_ns / (NSEC_PER_SEC / 100));
 }
@@ -412,10 +524,7 @@ SYSCALL_DEFINE5(waitid, int, idtype, int, id, uintptr_t, uinfo,
 		pid = id == 0 ? 0 : -id;
 	else
 		return -EINVAL;
-	/* Stops and continues come with the signals issue. */
-	if (!(options & KWEXITED))
-		options |= KWNOHANG;
-	ret = wait_child(pid, options & (KWNOHANG | KWNOWAIT), &r);
+	ret = wait_child(pid, options, &r);
 	if (ret < 0)
 		return ret;
 	if (ret == 0)

@@ -12,6 +12,7 @@
 #include "core/mm.h"
 #include "core/printk.h"
 #include "core/process.h"
+#include "core/signal_int.h"
 #include "core/slab.h"
 #include "core/string.h"
 #include "core/syscall.h"
@@ -164,6 +165,7 @@ clone_process(struct task *t, uint64_t flags, struct process **out)
 	mutex_lock(&proc_lock);
 	memcpy(p->sigactions, cur->sigactions, sizeof(p->sigactions));
 	memcpy(p->rlim, cur->rlim, sizeof(p->rlim));
+	p->exit_signal = (int)(flags & 0xff);
 	p->pgid = cur->pgid;
 	p->sid = cur->sid;
 	p->parent = (flags & KCLONE_PARENT) && cur->parent != NULL ?
@@ -222,7 +224,7 @@ clone_start(struct task *t, struct process *p, const struct clone_args *a)
 		t->regs.rsp = a->ustack;
 	if (a->flags & KCLONE_SETTLS)
 		t->regs.fs_base = a->tls;
-	t->sig_blocked = current->sig_blocked;
+	signal_fork(t, a->flags & KCLONE_THREAD);
 	memcpy(t->comm, current->comm, sizeof(t->comm));
 	mutex_lock(&proc_lock);
 	list_add_tail(&t->thread_node, &p->threads);
@@ -321,7 +323,7 @@ SYSCALL_DEFINE5(clone, uint64_t, flags, uintptr_t, ustack,
 		.uchild_tid = uchild_tid, .tls = tls,
 	};
 
-	/* The low byte is the exit signal; only SIGCHLD is supported. */
+	/* The low byte is the signal the parent gets at the exit. */
 	if ((flags & 0xff) > NSIG)
 		return -EINVAL;
 	return do_clone(&a);

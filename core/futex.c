@@ -295,7 +295,7 @@ futex_sleep(struct futex_q *q, uint64_t deadline)
 }
 
 /* FUTEX_WAIT and FUTEX_WAIT_BITSET: 0, -EAGAIN, -EFAULT, -EINVAL,
- * -ETIMEDOUT, -EINTR. */
+ * -ETIMEDOUT, -EINTR or (no timeout) -ERESTARTSYS. */
 static int
 futex_wait(struct mm *mm, uintptr_t uaddr, bool private, uint32_t val,
 	   uint32_t bitset, uint64_t deadline)
@@ -327,6 +327,9 @@ futex_wait(struct mm *mm, uintptr_t uaddr, bool private, uint32_t val,
 	/* Woken while giving up: the wake-up counts. */
 	if (ret != 0 && !futex_unqueue(&q))
 		ret = 0;
+	/* As Linux: without a timeout, SA_RESTART restarts the wait. */
+	if (ret == -EINTR && deadline == FUTEX_NO_DEADLINE)
+		ret = -ERESTARTSYS;
 	return ret;
 }
 

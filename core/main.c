@@ -15,6 +15,7 @@
 #include "core/pipe.h"
 #include "core/printk.h"
 #include "core/process.h"
+#include "core/signal_int.h"
 #include "core/sched.h"
 #include "core/slab.h"
 #include "core/timer.h"
@@ -297,6 +298,8 @@ start_kernel(const struct boot_config *cfg)
 	if (err == 0)
 		err = kthread_create(&shutdown, shutdown_thread, (void *)cfg,
 				     "shutdown");
+	if (err == 0)
+		err = signal_init();
 	if (err)
 		panic("cannot create the first threads: error %d", err);
 	arch_intr_enable();

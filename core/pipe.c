@@ -256,7 +256,8 @@ pipe_new_reader(const struct pipe *p, size_t seen)
 	return p->r_counter != seen;
 }
 
-/* Sleep on wq until ready(p, arg) or a signal: 0 or -EINTR.  No lock. */
+/* Sleep on wq until ready(p, arg) or a signal: 0 or -ERESTARTSYS.  No
+ * lock. */
 static int
 pipe_sleep(struct pipe *p, struct wait_queue *wq,
 	   bool (*ready)(const struct pipe *p, size_t arg), size_t arg)
@@ -270,7 +271,7 @@ pipe_sleep(struct pipe *p, struct wait_queue *wq,
 		if (ready(p, arg))
 			break;
 		if (signal_pending()) {
-			err = -EINTR;
+			err = -ERESTARTSYS;
 			break;
 		}
 		schedule();
@@ -313,7 +314,8 @@ out_unlock:
 /*
  * Copy what fits of buf into the pipe, waiting for room unless
  * non-blocking; a write of at most PIPE_BUF bytes waits until all of it
- * fits.  Returns the bytes written or, if none, -EPIPE, -EAGAIN, -EINTR.
+ * fits.  Returns the bytes written or, if none, -EPIPE, -EAGAIN or
+ * -ERESTARTSYS.
  */
 static long
 pipe_write_locked(struct file *f, struct pipe *p, const char *buf,

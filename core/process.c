@@ -1,7 +1,6 @@
 /*
- * Processes: the pid table, lookups and references, signals as far as
- * this issue goes (dispositions recorded, default actions applied), and
- * the start of init.  Creation is in core/fork.c, the end of a process in
+ * Processes: the pid table, lookups and references, and the start of
+ * init (signals: core/signal.c).  Creation is in core/fork.c, the end of a process in
  * core/exit.c, running guest code in core/user.c.
  *
  * Lock order: proc_lock, then a task's files/fs locks, then mm->lock.
@@ -14,6 +13,7 @@
 #include "core/mm.h"
 #include "core/printk.h"
 #include "core/process.h"
+#include "core/signal_int.h"
 #include "core/slab.h"
 #include "core/string.h"
 #include "core/timer.h"
@@ -49,6 +49,10 @@ process_alloc(int pid)
 	list_init(&p->threads);
 	wq_init(&p->child_wq);
 	wq_init(&p->exec_wq);
+	wq_init(&p->stop_wq);
+	list_init(&p->sig_queue);
+	p->exit_signal = KSIGCHLD;
+	itimer_init(p);
 	p->refcount = 1;
 	p->start_ns = ktime_ns();
 	mutex_lock(&proc_lock);
@@ -133,140 +137,15 @@ process_note_nosys(struct process *p, unsigned long nr)
 	return true;
 }
 
-/* ---- signals: default actions only (handlers: the signals issue) ---- */
-
-/* Signals whose default action is to ignore them. */
-#define SIG_DFL_IGNORE	(KSIG_BIT(KSIGCHLD) | KSIG_BIT(KSIGURG) | \
-			 KSIG_BIT(KSIGWINCH) | KSIG_BIT(KSIGCONT))
-/* Job-control stops (ignored until the signals issue). */
-#define SIG_DFL_STOP	(KSIG_BIT(KSIGSTOP) | KSIG_BIT(KSIGTSTP) | \
-			 KSIG_BIT(KSIGTTIN) | KSIG_BIT(KSIGTTOU))
-
-/* True if sig sent to p would end it (proc_lock held). */
-static bool
-sig_is_fatal(struct process *p, int sig)
-{
-	uint64_t h = p->sigactions[sig - 1].handler;
-
-	if (sig == KSIGKILL)
-		return true;
-	if (sig == KSIGSTOP)
-		return false;
-	if (h != KSIG_DFL)
-		return false;	/* ignored, or a handler (not yet run) */
-	return !(KSIG_BIT(sig) & (SIG_DFL_IGNORE | SIG_DFL_STOP));
-}
-
-/* Wake every thread of p so that it notices a fatal signal. */
-static void
-wake_threads(struct process *p)
-{
-	struct task *t;
-
-	list_for_each_entry(t, &p->threads, thread_node)
-		sched_wake(t);
-}
-
-int
-send_signal(struct process *p, int sig)
-{
-	if (sig < 0 || sig > NSIG)
-		return -EINVAL;
-	if (sig == 0)
-		return 0;
-	mutex_lock(&proc_lock);
-	if (p->state != PROC_ALIVE || p->exiting) {
-		mutex_unlock(&proc_lock);
-		return 0;
-	}
-	if (sig_is_fatal(p, sig)) {
-		p->sig_pending |= KSIG_BIT(sig);
-		wake_threads(p);
-	} else if (p->sigactions[sig - 1].handler > KSIG_IGN) {
-		/* Recorded for the signals issue, which delivers it. */
-		p->sig_pending |= KSIG_BIT(sig);
-	}
-	mutex_unlock(&proc_lock);
-	return 0;
-}
-
-/* The fatal signal pending for p, or 0 (proc_lock held). */
-static int
-fatal_pending_locked(struct process *p)
-{
-	uint64_t pend = p->sig_pending;
-
-	for (int sig = 1; sig <= NSIG; sig++)
-		if ((pend & KSIG_BIT(sig)) && sig_is_fatal(p, sig))
-			return sig;
-	return 0;
-}
-
-int
-process_fatal_signal(void)
-{
-	struct process *p = current_proc();
-	int sig;
-
-	if (p == NULL)
-		return 0;
-	mutex_lock(&proc_lock);
-	sig = fatal_pending_locked(p);
-	mutex_unlock(&proc_lock);
-	return sig;
-}
-
-bool
-signal_pending(void)
-{
-	struct process *p = current_proc();
-	uint64_t pend;
-
-	/* Lock-free: sleepers call it with their state already set. */
-	if (p == NULL)
-		return false;
-	if (READ_ONCE(p->exiting))
-		return true;
-	if (READ_ONCE(p->exec_task) != NULL && p->exec_task != current)
-		return true;
-	pend = READ_ONCE(p->sig_pending);
-	for (int sig = 1; pend != 0 && sig <= NSIG; sig++)
-		if ((pend & KSIG_BIT(sig)) && sig_is_fatal(p, sig))
-			return true;
-	return false;
-}
-
-void
-force_signal(int sig, int code, uint64_t addr)
-{
-	struct process *p = current_proc();
-
-	(void)code;
-	(void)addr;
-	/* Until handlers exist, a blocked or caught fault is still fatal. */
-	mutex_lock(&proc_lock);
-	if (p->sigactions[sig - 1].handler == KSIG_IGN ||
-	    p->sigactions[sig - 1].handler > KSIG_IGN)
-		p->sigactions[sig - 1].handler = KSIG_DFL;
-	mutex_unlock(&proc_lock);
-	send_signal(p, sig);
-}
+/* ---- exec ---- */
 
 void
 process_exec_notify(void)
 {
 	struct process *p = current_proc();
 
+	signal_exec();
 	mutex_lock(&proc_lock);
-	for (int i = 0; i < NSIG; i++) {
-		struct ksigaction *sa = &p->sigactions[i];
-
-		if (sa->handler > KSIG_IGN)
-			sa->handler = KSIG_DFL;
-		sa->flags = 0;
-		sa->restorer = 0;
-		sa->mask = 0;
-	}
 	p->did_exec = true;
 	mutex_unlock(&proc_lock);
 	if (current->cred != NULL) {

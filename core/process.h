@@ -17,6 +17,7 @@
 #include "core/list.h"
 #include "core/mutex.h"
 #include "core/sched.h"
+#include "core/timer.h"
 #include "core/wait.h"
 
 struct mm;
@@ -112,6 +113,15 @@ struct process {
 	char exe_path[256];		/* [t] what execve ran, for /proc */
 	struct ksigaction sigactions[NSIG];	/* [p] dispositions */
 	uint64_t sig_pending;		/* [p] process-wide pending */
+	struct list_head sig_queue;	/* [p] its struct sigqueues */
+	int exit_signal;		/* [I] sent to the parent at exit */
+	bool stopped;			/* [p] a group stop is in effect */
+	int stop_sig;			/* [p] the signal that stopped it */
+	bool stop_report;		/* [p] wait(WUNTRACED) may see it */
+	bool cont_report;		/* [p] wait(WCONTINUED) may see it */
+	struct wait_queue stop_wq;	/* stopped threads sleep here */
+	struct ktimer itimer;		/* [i] ITIMER_REAL */
+	uint64_t it_interval_ns;	/* [i] its reload, 0: one-shot */
 	struct krlimit rlim[KRLIMIT_NLIMITS];	/* [p] */
 	uint64_t start_ns;		/* [I] for /proc and times */
 	uint64_t utime_ns, stime_ns;	/* [p] of exited threads */
@@ -161,22 +171,9 @@ __attribute__((noreturn)) void do_exit_group(int status);
 /* Terminate only the current thread (exit). */
 __attribute__((noreturn)) void do_exit(int status);
 
-/*
- * Send sig to p (0: only check it exists) as the signals issue's kill
- * will; until then the default actions apply: terminate, ignore, stop is
- * ignored.  0 or -EINVAL, -ESRCH, -EPERM.
- */
+/* Signals: core/signal.h. */
 int send_signal(struct process *p, int sig);
-/*
- * True if the current thread has a signal that must interrupt a blocking
- * call (until the signals issue: a pending fatal signal, SIGKILL or a
- * signal whose default action terminates).  Sleepers that wait
- * TASK_INTERRUPTIBLE return -EINTR (or restart) when it is true; senders
- * wake the thread with sched_wake().
- */
 bool signal_pending(void);
-/* A fault or trap of the current thread: kill it with sig (default
- * action) unless... (handlers come with the signals issue). */
 void force_signal(int sig, int code, uint64_t addr);
 
 /* Allocate and free pids (also thread ids). */
@@ -214,8 +211,22 @@ __attribute__((noreturn)) void process_shutdown(int code);
 void process_unhash(struct process *p);
 /* Linux's default resource limits. */
 void process_default_rlimits(struct process *p);
-/* The fatal signal pending for the current process, or 0. */
-int process_fatal_signal(void);
+/* Deliver pending signals before the current thread runs guest code:
+ * handlers, stops, deaths, system call restarts (core/signal_deliver.c). */
+void signal_deliver(void);
+/* exec: handled signals back to the default, the alternate stack gone. */
+void signal_exec(void);
+/* fork/clone: the new thread t's signal state (mask, alternate stack). */
+void signal_fork(struct task *t, bool thread);
+/* p's last thread is gone: drop its pending signals and its timer. */
+void signal_exit_process(struct process *p);
+/* A dead thread: drop its pending signals. */
+void signal_exit_task(struct task *t);
+/* Tell p's parent that p exited, stopped or continued (proc_lock held):
+ * SIGCHLD (or p's exit signal) with si_code why, wake its waiters. */
+void signal_notify_parent(struct process *p, int why, int status);
+/* The session leader p exits: the terminal layer's hook. */
+void signal_session_exit(struct process *p);
 /* Wake a parent waiting in vfork() for p to exec or exit. */
 void vfork_release(struct process *p);
 /* Run guest code for the current task, forever (core/user.c). */

@@ -84,6 +84,7 @@ sched_init(const char *policy)
 	idle_task.is_idle = true;
 	idle_task.refcount = 1;
 	list_init(&idle_task.run_node);
+	list_init(&idle_task.sig_queue);
 	list_add(&idle_task.all_node, &all_tasks);
 	current = &idle_task;
 	return 0;
@@ -138,6 +139,7 @@ task_create(struct task **out, const char *name, void (*fn)(void *),
 	t->entry_arg = arg;
 	kstrlcpy(t->comm, name, sizeof(t->comm));
 	list_init(&t->run_node);
+	list_init(&t->sig_queue);
 	sched_class->task_init(t);
 	arch_ctx_init(&t->ctx, t->stack, t->stack_size, task_start, t);
 	s = arch_intr_save();

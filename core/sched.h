@@ -63,6 +63,15 @@ struct task {
 	struct arch_user *in_user;	/* [i] running guest code there */
 	uint64_t sig_blocked;		/* [t] the signal mask */
 	uint64_t sig_pending;		/* [p] thread-directed signals */
+	struct list_head sig_queue;	/* [p] their struct sigqueues */
+	uint64_t real_blocked;		/* [t] sigtimedwait: the real mask */
+	uint64_t saved_sigmask;		/* [t] sigsuspend's mask to restore */
+	bool restore_sigmask;		/* [t] ...once a signal is handled */
+	bool in_syscall;		/* [t] regs hold a call's result */
+	uint64_t sas_sp, sas_size;	/* [t] sigaltstack */
+	int sas_flags;			/* [t] KSS_DISABLE or 0 */
+	long (*restart_fn)(struct task *t);	/* [t] restart_syscall */
+	uint64_t restart_arg[4];	/* [t] its state */
 	uint64_t clear_child_tid;	/* [t] CLONE_CHILD_CLEARTID word */
 	uint64_t robust_list;		/* [t] set_robust_list head */
 	uint64_t robust_len;		/* [t] */

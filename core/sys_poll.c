@@ -18,6 +18,7 @@
  * time left back, as Linux does.
  */
 #include "arch-host/arch.h"
+#include "core/abi.h"
 #include "core/errno.h"
 #include "core/kernel.h"
 #include "core/mm.h"
@@ -200,7 +201,7 @@ poller_done(struct poller *p)
 
 /*
  * Sleep until a registered queue is woken, the deadline passes or a
- * signal comes: 0 or -EINTR.
+ * signal comes: 0 or -ERESTARTNOHAND (never restarted by SA_RESTART).
  */
 static int
 poller_sleep(struct poller *p)
@@ -214,7 +215,7 @@ poller_sleep(struct poller *p)
 		s = arch_intr_save();
 		current->state = TASK_RUNNING;
 		arch_intr_restore(s);
-		return -EINTR;
+		return -ERESTARTNOHAND;
 	}
 	s = arch_intr_save();
 	if (!p->expired && !poller_woken(p))
@@ -316,17 +317,51 @@ timeout_out(uintptr_t ut, const uint64_t *timeout, uint64_t left, bool usec)
 	copyout(ut, &ts, sizeof(ts));
 }
 
-/* The signal mask of ppoll and pselect6: checked, then ignored. */
+/*
+ * The signal mask of ppoll and pselect6: read it (0 or -errno); with
+ * sigmask_apply() it replaces the thread's mask for the call.
+ */
 static int
-sigmask_check(uintptr_t umask, size_t size)
+sigmask_check(uintptr_t umask, size_t size, uint64_t *mask)
 {
-	uint64_t mask;
-
 	if (umask == 0)
 		return 0;
 	if (size != KSIGSET_SIZE)
 		return -EINVAL;
-	return copyin(&mask, umask, sizeof(mask));
+	return copyin(mask, umask, sizeof(*mask)) != 0 ? -EFAULT : 0;
+}
+
+static void
+sigmask_apply(uintptr_t umask, uint64_t mask)
+{
+	struct task *t = current;
+
+	if (umask == 0)
+		return;
+	t->saved_sigmask = t->sig_blocked;
+	t->restore_sigmask = true;
+	t->sig_blocked = mask & ~(KSIG_BIT(KSIGKILL) | KSIG_BIT(KSIGSTOP));
+}
+
+/*
+ * The call is over: a signal it let in sees the old mask in its frame
+ * (signal delivery puts it back); otherwise it comes back now.  Such a
+ * call is not restarted: the mask would be lost.
+ */
+static long
+sigmask_done(uintptr_t umask, long n)
+{
+	struct task *t = current;
+
+	if (umask == 0)
+		return n;
+	if (n == -ERESTARTNOHAND)
+		n = -EINTR;
+	if (n != -EINTR) {
+		t->sig_blocked = t->saved_sigmask;
+		t->restore_sigmask = false;
+	}
+	return n;
 }
 
 /* ---- poll ---- */
@@ -419,17 +454,18 @@ SYSCALL_DEFINE5(ppoll, uintptr_t, ufds, unsigned int, nfds, uintptr_t, uts,
 		uintptr_t, umask, size_t, sigsetsize)
 {
 	const uint64_t *timeout;
-	uint64_t ns, left = 0;
+	uint64_t ns, left = 0, mask = 0;
 	long n;
 
 	n = timeout_in(uts, &ns, &timeout);
 	if (n == 0)
-		n = sigmask_check(umask, sigsetsize);
+		n = sigmask_check(umask, sigsetsize, &mask);
 	if (n != 0)
 		return n;
+	sigmask_apply(umask, mask);
 	n = do_poll(ufds, nfds, timeout, &left);
 	timeout_out(uts, timeout, left, false);
-	return n;
+	return sigmask_done(umask, n);
 }
 
 /* ---- select ---- */
@@ -567,11 +603,6 @@ do_select(int nfds, const uintptr_t usets[3], const uint64_t *timeout,
 	return n;
 }
 
-struct ktimeval {
-	int64_t tv_sec;
-	int64_t tv_usec;
-};
-
 SYSCALL_DEFINE5(select, int, nfds, uintptr_t, urd, uintptr_t, uwr,
 		uintptr_t, uex, uintptr_t, utv)
 {
@@ -609,7 +640,7 @@ SYSCALL_DEFINE6(pselect6, int, nfds, uintptr_t, urd, uintptr_t, uwr,
 	const uintptr_t usets[3] = { urd, uwr, uex };
 	struct ksigset_arg sig = { 0, 0 };
 	const uint64_t *timeout;
-	uint64_t ns, left = 0;
+	uint64_t ns, left = 0, mask = 0;
 	long n;
 
 	n = timeout_in(uts, &ns, &timeout);
@@ -617,12 +648,13 @@ SYSCALL_DEFINE6(pselect6, int, nfds, uintptr_t, urd, uintptr_t, uwr,
 		return n;
 	if (usig != 0 && copyin(&sig, usig, sizeof(sig)) != 0)
 		return -EFAULT;
-	n = sigmask_check(sig.umask, sig.size);
+	n = sigmask_check(sig.umask, sig.size, &mask);
 	if (n != 0)
 		return n;
+	sigmask_apply(sig.umask, mask);
 	n = do_select(nfds, usets, timeout, &left);
 	timeout_out(uts, timeout, left, false);
-	return n;
+	return sigmask_done(sig.umask, n);
 }
 
 /* ---- sockets: none yet ---- */

@@ -26,6 +26,7 @@
 #include "core/mm.h"
 #include "core/page.h"
 #include "core/process.h"
+#include "core/signal_int.h"
 #include "core/string.h"
 #include "core/syscall.h"
 #include "core/timer.h"
@@ -56,13 +57,7 @@
 #define KUSER_HZ		100	/* clock ticks of times(2) */
 #define NSEC_PER_TICK		(NSEC_PER_SEC / KUSER_HZ)
 
-/* struct timeval, struct timezone, struct tms, struct rusage (x86-64). */
-struct ktimeval {
-	int64_t tv_sec;
-	int64_t tv_usec;
-};
-_Static_assert(sizeof(struct ktimeval) == 16, "struct timeval is 16 bytes");
-
+/* struct timezone, struct tms, struct rusage (x86-64). */
 struct ktimezone {
 	int32_t tz_minuteswest;
 	int32_t tz_dsttime;
@@ -101,17 +96,6 @@ ns_to_timespec(uint64_t ns)
 	};
 
 	return ts;
-}
-
-static struct ktimeval
-ns_to_timeval(uint64_t ns)
-{
-	struct ktimeval tv = {
-		.tv_sec = (int64_t)(ns / NSEC_PER_SEC),
-		.tv_usec = (int64_t)(ns % NSEC_PER_SEC / NSEC_PER_USEC),
-	};
-
-	return tv;
 }
 
 /* A valid timespec in nanoseconds, saturated at UINT64_MAX; -EINVAL for
@@ -320,12 +304,8 @@ sleeper_fire(struct ktimer *t)
 	sched_wake(sl->task);
 }
 
-/*
- * Sleep until ktime_ns() reaches deadline, interruptibly.  0 at the
- * deadline, -EINTR if a signal came first.
- */
-static int
-sleep_until(uint64_t deadline)
+int
+ksleep_until(uint64_t deadline)
 {
 	struct sleeper sl = { .task = current, .fired = false };
 	unsigned long s;
@@ -390,13 +370,45 @@ sleep_deadline(int clk, bool abs, const struct ktimespec *ts,
 	return 0;
 }
 
-/* clock_nanosleep and nanosleep: sleep, and on a signal report what is
- * left of a relative sleep in *urem. */
+/* Write what is left until deadline to urem (if any). */
+static int
+nanosleep_rem(uint64_t deadline, uintptr_t urem)
+{
+	struct ktimespec ts;
+	uint64_t now = ktime_ns();
+
+	if (urem == 0)
+		return 0;
+	ts = ns_to_timespec(deadline > now ? deadline - now : 0);
+	return copyout(urem, &ts, sizeof(ts));
+}
+
+/* restart_syscall after a stop: sleep on to the same deadline. */
+static long
+nanosleep_restart(struct task *t)
+{
+	uint64_t deadline = t->restart_arg[0];
+	uintptr_t urem = t->restart_arg[1];
+	int err = ksleep_until(deadline);
+
+	if (err != -EINTR)
+		return err;
+	if (nanosleep_rem(deadline, urem) != 0)
+		return -EFAULT;
+	t->restart_fn = nanosleep_restart;
+	return -ERESTART_RESTARTBLOCK;
+}
+
+/*
+ * clock_nanosleep and nanosleep: sleep; on a signal report what is left
+ * of a relative sleep in *urem.  A signal with a handler ends the sleep
+ * with -EINTR; one without (a stop and continue) lets it go on.
+ */
 static long
 do_nanosleep(int clk, int flags, uintptr_t ureq, uintptr_t urem)
 {
 	struct ktimespec ts;
-	uint64_t deadline, now;
+	uint64_t deadline;
 	bool abs = (flags & KTIMER_ABSTIME) != 0;
 	int err;
 
@@ -405,14 +417,17 @@ do_nanosleep(int clk, int flags, uintptr_t ureq, uintptr_t urem)
 	err = sleep_deadline(clk, abs, &ts, &deadline);
 	if (err)
 		return err;
-	err = sleep_until(deadline);
-	if (err != -EINTR || abs || urem == 0)
+	err = ksleep_until(deadline);
+	if (err != -EINTR)
 		return err;
-	now = ktime_ns();
-	ts = ns_to_timespec(deadline > now ? deadline - now : 0);
-	if (copyout(urem, &ts, sizeof(ts)) != 0)
+	if (abs)
+		return -ERESTARTNOHAND;
+	if (nanosleep_rem(deadline, urem) != 0)
 		return -EFAULT;
-	return -EINTR;
+	current->restart_fn = nanosleep_restart;
+	current->restart_arg[0] = deadline;
+	current->restart_arg[1] = urem;
+	return -ERESTART_RESTARTBLOCK;
 }
 
 SYSCALL_DEFINE2(nanosleep, uintptr_t, ureq, uintptr_t, urem)

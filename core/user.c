@@ -13,15 +13,12 @@
 #include "core/mm.h"
 #include "core/printk.h"
 #include "core/process.h"
+#include "core/signal_int.h"
 #include "core/slab.h"
 #include "core/string.h"
 #include "core/syscall.h"
 #include "core/timer.h"
 #include "core/trap.h"
-
-#define KSEGV_MAPERR	1
-#define KSEGV_ACCERR	2
-#define KBUS_ADRERR	2
 
 /* ---- the stub pool ---- */
 
@@ -225,6 +222,34 @@ user_fpu_switch(struct task *t, struct mm *mm)
 	mm->fpu_owner = t;
 }
 
+/* FP registers for signal frames: t's, brought into its stub first. */
+size_t
+user_fpu_frame_size(struct task *t)
+{
+	return arch_user_fpu_frame_size(t->proc->mm->user);
+}
+
+long
+user_fpu_get(struct task *t, void *buf, size_t len)
+{
+	user_fpu_switch(t, t->proc->mm);
+	return arch_user_fpu_get(t->proc->mm->user, buf, len);
+}
+
+int
+user_fpu_set(struct task *t, const void *buf, size_t len)
+{
+	user_fpu_switch(t, t->proc->mm);
+	return arch_user_fpu_set(t->proc->mm->user, buf, len);
+}
+
+void
+user_fpu_reset(struct task *t)
+{
+	user_fpu_switch(t, t->proc->mm);
+	arch_user_fpu_reset(t->proc->mm->user);
+}
+
 /* ---- traps ---- */
 
 /* A system call: the number in rax, arguments in the ABI's registers. */
@@ -241,6 +266,7 @@ user_syscall(struct task *t, const struct arch_trap *trap)
 		r->rax = (uint64_t)-ENOSYS;
 		return;
 	}
+	t->in_syscall = true;	/* rt_sigreturn clears it */
 	r->rax = (uint64_t)syscall_dispatch(nr, args);
 }
 
@@ -298,20 +324,16 @@ user_trap(struct task *t, const struct arch_trap *trap)
 	}
 }
 
-/* End the thread if its process is ending or a fatal signal is due. */
+/* End the thread if its process is ending or another thread execs. */
 static void
 user_check_exit(struct task *t)
 {
 	struct process *p = t->proc;
-	int sig;
 
 	if (READ_ONCE(p->exiting))
 		do_exit(p->exit_status);
 	if (READ_ONCE(p->exec_task) != NULL && p->exec_task != t)
 		do_exit(0);		/* another thread execs */
-	sig = process_fatal_signal();
-	if (sig != 0)
-		do_exit_group(sig);
 }
 
 /* Run the guest once; false if the stub could not take the changes. */
@@ -354,6 +376,8 @@ user_enter(void)
 	for (;;) {
 		uint64_t t1, switches;
 
+		user_check_exit(t);
+		signal_deliver();
 		user_check_exit(t);
 		if (!user_run(t, &trap))
 			continue;

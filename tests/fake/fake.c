@@ -134,6 +134,12 @@ arch_intr_enabled(void)
 	return intr_enabled;
 }
 
+bool
+arch_in_interrupt(void)
+{
+	return false;
+}
+
 void
 fake_raise_irq(int irq)
 {
