@@ -28,6 +28,7 @@
 #include "core/pipe.h"
 #include "core/printk.h"
 #include "core/process.h"
+#include "core/signal.h"
 #include "core/slab.h"
 #include "core/string.h"
 #include "core/syscall.h"
@@ -282,6 +283,19 @@ pipe_sleep(struct pipe *p, struct wait_queue *wq,
 
 /* ---- file operations of both ends ---- */
 
+/* SIGPIPE to the writing thread, as Linux sends it (SI_USER). */
+static void
+pipe_sigpipe(void)
+{
+	struct ksiginfo info;
+
+	memset(&info, 0, sizeof(info));
+	info.signo = KSIGPIPE;
+	info.code = KSI_USER;
+	info.rt.pid = current_proc()->pid;
+	send_signal_info(current_proc(), current, KSIGPIPE, &info);
+}
+
 static long
 pipe_read(struct file *f, void *buf, size_t len, uint64_t *pos)
 {
@@ -364,7 +378,7 @@ pipe_write(struct file *f, const void *buf, size_t len, uint64_t *pos)
 	/* As Linux: SIGPIPE whenever the readers are gone, even after a
 	 * partial write. */
 	if (broken && current_proc() != NULL)
-		send_signal(current_proc(), KSIGPIPE);
+		pipe_sigpipe();
 	return n;
 }
 

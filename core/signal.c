@@ -57,10 +57,15 @@ static bool
 sig_ignored(struct process *p, struct task *t, int sig)
 {
 	uint64_t h = p->sigactions[sig - 1].handler;
+	struct task *u;
 
 	/* A blocked signal waits: the handler may change meanwhile. */
 	if (t != NULL && (t->sig_blocked & KSIG_BIT(sig)))
 		return false;
+	if (t == NULL)
+		list_for_each_entry(u, &p->threads, thread_node)
+			if ((u->sig_blocked | u->real_blocked) & KSIG_BIT(sig))
+				return false;
 	if (h == KSIG_IGN)
 		return true;
 	if (h != KSIG_DFL)
