@@ -53,6 +53,7 @@ core_libproc_a_SOURCES = \
 	core/signal_deliver.c \
 	core/sys_signal.c \
 	core/itimer.c \
+	core/signalfd.c \
 	core/sys_cred.c \
 	core/sys_fd.c \
 	core/sys_file.c \

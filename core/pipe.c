@@ -138,26 +138,26 @@ pipefs_setup(void)
 }
 
 /*
- * A new location for an anonymous pipe: a "pipe:[ino]" dentry of pipefs
- * with its own FIFO inode, referenced.
+ * A new location for an anonymous file: a "name:[ino]" dentry of pipefs
+ * with its own inode of mode, referenced.
  */
 static int
-pipefs_new_path(struct vpath *out)
+pipefs_new_path(const char *prefix, uint32_t mode, struct vpath *out)
 {
 	struct inode *inode;
 	struct dentry *d;
-	char name[32];
+	char name[48];
 	int err = 0;
 
 	mutex_lock(&pipefs_lock);
 	if (!pipefs_ready)
 		err = pipefs_setup();
 	if (err == 0)
-		err = pipefs_inode(KS_IFIFO | 0600, 1, &inode);
+		err = pipefs_inode(mode, 1, &inode);
 	mutex_unlock(&pipefs_lock);
 	if (err != 0)
 		return err;
-	ksnprintf(name, sizeof(name), "pipe:[%llu]",
+	ksnprintf(name, sizeof(name), "%s:[%llu]", prefix,
 		  (unsigned long long)inode->ino);
 	d = dentry_alloc(pipefs_mnt.root, name, strlen(name));
 	if (d == NULL) {
@@ -169,6 +169,34 @@ pipefs_new_path(struct vpath *out)
 	out->mnt = &pipefs_mnt;
 	out->dentry = d;
 	mnt_get(&pipefs_mnt);
+	return 0;
+}
+
+int
+anon_file_create(const char *name, const struct file_ops *ops, void *priv,
+		 unsigned int flags, struct file **out)
+{
+	struct vpath path;
+	struct file *f;
+	int err = pipefs_new_path(name, 0600, &path);
+
+	if (err != 0)
+		return err;
+	f = kzalloc(sizeof(*f));
+	if (f == NULL) {
+		path.dentry->inode->nlink = 0;
+		vpath_put(&path);
+		return -ENOMEM;
+	}
+	f->path = path;
+	f->inode = path.dentry->inode;
+	f->flags = flags | KO_RDWR;
+	f->mode = FMODE_READ | FMODE_WRITE | FMODE_STREAM;
+	f->ops = ops;
+	f->private = priv;
+	f->refcount = 1;
+	mutex_init(&f->pos_lock, "f_pos");
+	*out = f;
 	return 0;
 }
 
@@ -479,7 +507,7 @@ pipe_create(unsigned int flags, struct file **rd, struct file **wr)
 	int err;
 
 	flags &= KO_NONBLOCK | KO_DIRECT;
-	err = pipefs_new_path(&path);
+	err = pipefs_new_path("pipe", KS_IFIFO | 0600, &path);
 	if (err != 0)
 		return err;
 	p = pipe_alloc();

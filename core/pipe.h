@@ -22,6 +22,14 @@
  * -ENOMEM, -ENFILE.
  */
 int pipe_create(unsigned int flags, struct file **rd, struct file **wr);
+/*
+ * An anonymous file (signalfd and the like) on a "name:[ino]" inode of
+ * pipefs with ops and private data priv; flags are its O_* flags.
+ * ops->release must set the inode's nlink to 0 (it goes with its
+ * dentry then).  0 or -ENOMEM.
+ */
+int anon_file_create(const char *name, const struct file_ops *ops,
+		     void *priv, unsigned int flags, struct file **out);
 
 /*
  * The open of a FIFO inode: attaches f to the inode's pipe (made on its

@@ -50,6 +50,7 @@ process_alloc(int pid)
 	wq_init(&p->child_wq);
 	wq_init(&p->exec_wq);
 	wq_init(&p->stop_wq);
+	wq_init(&p->signalfd_wq);
 	list_init(&p->sig_queue);
 	p->exit_signal = KSIGCHLD;
 	itimer_init(p);

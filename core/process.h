@@ -120,6 +120,7 @@ struct process {
 	bool stop_report;		/* [p] wait(WUNTRACED) may see it */
 	bool cont_report;		/* [p] wait(WCONTINUED) may see it */
 	struct wait_queue stop_wq;	/* stopped threads sleep here */
+	struct wait_queue signalfd_wq;	/* signalfds: a signal came */
 	struct ktimer itimer;		/* [i] ITIMER_REAL */
 	uint64_t it_interval_ns;	/* [i] its reload, 0: one-shot */
 	struct krlimit rlim[KRLIMIT_NLIMITS];	/* [p] */

@@ -236,6 +236,7 @@ sig_complete(struct process *p, struct task *t, int sig)
 {
 	struct task *to = t != NULL ? t : sig_pick_thread(p, sig);
 
+	wq_wake_all(&p->signalfd_wq);
 	if (to == NULL)
 		return;		/* every thread blocks it: it waits */
 	if (sig_fatal(p, sig) &&

@@ -55,6 +55,9 @@ void sig_flush_process(struct process *p, uint64_t mask);
 int sig_take(uint64_t *pending, struct list_head *queue, int sig,
 	     struct ksiginfo *info);
 bool sig_pgrp_orphaned_locked(int pgid);
+/* Take a signal of set pending for the current thread or its process
+ * (lowest first) with its siginfo; 0 if none. */
+int sigwait_take(uint64_t set, struct ksiginfo *info);
 /* From interrupt context: send sig to pid target (-pgid: a group). */
 void signal_send_irq(int target, int sig);
 /* Start ksignald, which sends for interrupt handlers. */

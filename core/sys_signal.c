@@ -418,8 +418,7 @@ SYSCALL_DEFINE2(rt_sigsuspend, uintptr_t, umask, size_t, sigsetsize)
 	return -ERESTARTNOHAND;
 }
 
-/* Take a pending signal of set for the current thread; 0 if none. */
-static int
+int
 sigwait_take(uint64_t set, struct ksiginfo *info)
 {
 	struct task *t = current;
