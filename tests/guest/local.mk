@@ -76,7 +76,8 @@ GUEST_TESTS = \
 	tests/guest/sig_handler_info.gexe \
 	tests/guest/sig_mask_pending.gexe \
 	tests/guest/sig_restart.gexe \
-	tests/guest/sig_rt_queue.gexe
+	tests/guest/sig_rt_queue.gexe \
+	tests/guest/sig_stop_cont.gexe
 
 GUEST_CFLAGS = -static -O1 -g -Wall -Werror -D_GNU_SOURCE \
 	-I$(srcdir)/tests/guest
