@@ -75,6 +75,7 @@ GUEST_TESTS = \
 	tests/guest/sig_fpstate.gexe \
 	tests/guest/sig_handler_info.gexe \
 	tests/guest/sig_mask_pending.gexe \
+	tests/guest/sig_nocldwait.gexe \
 	tests/guest/sig_restart.gexe \
 	tests/guest/sig_rt_queue.gexe \
 	tests/guest/sig_stop_cont.gexe
