@@ -71,6 +71,7 @@ GUEST_TESTS = \
 	tests/guest/pipe_poll.gexe \
 	tests/guest/pipe_select.gexe \
 	tests/guest/pipe_size.gexe \
+	tests/guest/sig_alarm_itimer.gexe \
 	tests/guest/sig_altstack.gexe \
 	tests/guest/sig_fpstate.gexe \
 	tests/guest/sig_handler_info.gexe \
