@@ -81,6 +81,7 @@ GUEST_TESTS = \
 	tests/guest/sig_nocldwait.gexe \
 	tests/guest/sig_restart.gexe \
 	tests/guest/sig_rt_queue.gexe \
+	tests/guest/sig_sigsuspend.gexe \
 	tests/guest/sig_stop_cont.gexe
 
 GUEST_CFLAGS = -static -O1 -g -Wall -Werror -D_GNU_SOURCE \
