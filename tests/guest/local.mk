@@ -73,6 +73,7 @@ GUEST_TESTS = \
 	tests/guest/pipe_size.gexe \
 	tests/guest/sig_alarm_itimer.gexe \
 	tests/guest/sig_altstack.gexe \
+	tests/guest/sig_default_actions.gexe \
 	tests/guest/sig_fault.gexe \
 	tests/guest/sig_fpstate.gexe \
 	tests/guest/sig_handler_info.gexe \
