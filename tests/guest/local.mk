@@ -77,6 +77,7 @@ GUEST_TESTS = \
 	tests/guest/sig_fault.gexe \
 	tests/guest/sig_fpstate.gexe \
 	tests/guest/sig_handler_info.gexe \
+	tests/guest/sig_handler_threads.gexe \
 	tests/guest/sig_kill_targets.gexe \
 	tests/guest/sig_mask_pending.gexe \
 	tests/guest/sig_nocldwait.gexe \
