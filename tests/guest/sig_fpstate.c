@@ -77,30 +77,30 @@ kill_with_state(double x87_in, double *x87_out, uint32_t *mxcsr_out,
 		"ldmxcsr %[m]\n\t"
 		"fldcw %[f]\n\t"
 		"fldl %[xin]\n\t"
-		"movdqu 0(%[in]), %%xmm0\n\t"   "movdqu 16(%[in]), %%xmm1\n\t"
-		"movdqu 32(%[in]), %%xmm2\n\t"  "movdqu 48(%[in]), %%xmm3\n\t"
-		"movdqu 64(%[in]), %%xmm4\n\t"  "movdqu 80(%[in]), %%xmm5\n\t"
-		"movdqu 96(%[in]), %%xmm6\n\t"  "movdqu 112(%[in]), %%xmm7\n\t"
-		"movdqu 128(%[in]), %%xmm8\n\t" "movdqu 144(%[in]), %%xmm9\n\t"
-		"movdqu 160(%[in]), %%xmm10\n\t" "movdqu 176(%[in]), %%xmm11\n\t"
-		"movdqu 192(%[in]), %%xmm12\n\t" "movdqu 208(%[in]), %%xmm13\n\t"
-		"movdqu 224(%[in]), %%xmm14\n\t" "movdqu 240(%[in]), %%xmm15\n\t"
+		"movdqu 0(%[i]), %%xmm0\n\t"   "movdqu 16(%[i]), %%xmm1\n\t"
+		"movdqu 32(%[i]), %%xmm2\n\t"  "movdqu 48(%[i]), %%xmm3\n\t"
+		"movdqu 64(%[i]), %%xmm4\n\t"  "movdqu 80(%[i]), %%xmm5\n\t"
+		"movdqu 96(%[i]), %%xmm6\n\t"  "movdqu 112(%[i]), %%xmm7\n\t"
+		"movdqu 128(%[i]), %%xmm8\n\t" "movdqu 144(%[i]), %%xmm9\n\t"
+		"movdqu 160(%[i]), %%xmm10\n\t" "movdqu 176(%[i]), %%xmm11\n\t"
+		"movdqu 192(%[i]), %%xmm12\n\t" "movdqu 208(%[i]), %%xmm13\n\t"
+		"movdqu 224(%[i]), %%xmm14\n\t" "movdqu 240(%[i]), %%xmm15\n\t"
 		"syscall\n\t"
-		"movdqu %%xmm0, 0(%[out])\n\t"   "movdqu %%xmm1, 16(%[out])\n\t"
-		"movdqu %%xmm2, 32(%[out])\n\t"  "movdqu %%xmm3, 48(%[out])\n\t"
-		"movdqu %%xmm4, 64(%[out])\n\t"  "movdqu %%xmm5, 80(%[out])\n\t"
-		"movdqu %%xmm6, 96(%[out])\n\t"  "movdqu %%xmm7, 112(%[out])\n\t"
-		"movdqu %%xmm8, 128(%[out])\n\t" "movdqu %%xmm9, 144(%[out])\n\t"
-		"movdqu %%xmm10, 160(%[out])\n\t" "movdqu %%xmm11, 176(%[out])\n\t"
-		"movdqu %%xmm12, 192(%[out])\n\t" "movdqu %%xmm13, 208(%[out])\n\t"
-		"movdqu %%xmm14, 224(%[out])\n\t" "movdqu %%xmm15, 240(%[out])\n\t"
+		"movdqu %%xmm0, 0(%[o])\n\t"   "movdqu %%xmm1, 16(%[o])\n\t"
+		"movdqu %%xmm2, 32(%[o])\n\t"  "movdqu %%xmm3, 48(%[o])\n\t"
+		"movdqu %%xmm4, 64(%[o])\n\t"  "movdqu %%xmm5, 80(%[o])\n\t"
+		"movdqu %%xmm6, 96(%[o])\n\t"  "movdqu %%xmm7, 112(%[o])\n\t"
+		"movdqu %%xmm8, 128(%[o])\n\t" "movdqu %%xmm9, 144(%[o])\n\t"
+		"movdqu %%xmm10, 160(%[o])\n\t" "movdqu %%xmm11, 176(%[o])\n\t"
+		"movdqu %%xmm12, 192(%[o])\n\t" "movdqu %%xmm13, 208(%[o])\n\t"
+		"movdqu %%xmm14, 224(%[o])\n\t" "movdqu %%xmm15, 240(%[o])\n\t"
 		"fstpl %[xout]\n\t"
 		"stmxcsr %[mo]\n\t"
 		"fnstcw %[fo]\n\t"
 		: "+a"(ret), [xout] "=m"(*x87_out), [mo] "=m"(*mxcsr_out),
 		  [fo] "=m"(*fcw_out)
-		: "D"((long)getpid()), "S"((long)SIGUSR1), [in] "r"(in),
-		  [out] "r"(out), [m] "m"(m), [f] "m"(f), [xin] "m"(x87_in)
+		: "D"((long)getpid()), "S"((long)SIGUSR1), [i] "r"(in),
+		  [o] "r"(out), [m] "m"(m), [f] "m"(f), [xin] "m"(x87_in)
 		: "rcx", "r11", "memory", "xmm0", "xmm1", "xmm2", "xmm3",
 		  "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10",
 		  "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
