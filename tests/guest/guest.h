@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define CHECK(cond)							\
@@ -66,6 +67,32 @@ scratch_leave(void)
 {
 	CHECK(chdir("/") == 0);
 	CHECK(nftw(scratch_dir, scratch_rm_one, 16, FTW_DEPTH | FTW_PHYS) == 0);
+}
+
+/*
+ * Run fn in a forked child and return its exit status (1 if a signal
+ * killed it).  The tests run as pid 1, and Linux treats init specially
+ * for signals (one it sends itself with no handler is dropped), so tests
+ * of ordinary signal behaviour do their work in a child: main is then
+ * "return run_in_child(test);" and means the same on the host.
+ */
+static inline int
+run_in_child(int (*fn)(void))
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0)
+		exit(fn());
+	CHECK(waitpid(pid, &status, 0) == pid);
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	fprintf(stderr, "FAIL: the test child was killed by signal %d\n",
+		WIFSIGNALED(status) ? WTERMSIG(status) : -1);
+	return 1;
 }
 
 #endif

@@ -70,7 +70,22 @@ GUEST_TESTS = \
 	tests/guest/pipe_nonblock.gexe \
 	tests/guest/pipe_poll.gexe \
 	tests/guest/pipe_select.gexe \
-	tests/guest/pipe_size.gexe
+	tests/guest/pipe_size.gexe \
+	tests/guest/sig_alarm_itimer.gexe \
+	tests/guest/sig_altstack.gexe \
+	tests/guest/sig_default_actions.gexe \
+	tests/guest/sig_fault.gexe \
+	tests/guest/sig_fpstate.gexe \
+	tests/guest/sig_handler_info.gexe \
+	tests/guest/sig_handler_threads.gexe \
+	tests/guest/sig_kill_targets.gexe \
+	tests/guest/sig_mask_pending.gexe \
+	tests/guest/sig_nocldwait.gexe \
+	tests/guest/sig_restart.gexe \
+	tests/guest/sig_rt_queue.gexe \
+	tests/guest/sig_signalfd.gexe \
+	tests/guest/sig_sigsuspend.gexe \
+	tests/guest/sig_stop_cont.gexe
 
 GUEST_CFLAGS = -static -O1 -g -Wall -Werror -D_GNU_SOURCE \
 	-I$(srcdir)/tests/guest
