@@ -374,6 +374,16 @@ signal_pending(void)
 }
 
 bool
+signal_handled(int sig)
+{
+	struct process *p = current_proc();
+
+	return p != NULL && sig != KSIGKILL &&
+	       p->sigactions[sig - 1].handler > KSIG_IGN &&
+	       !(current->sig_blocked & KSIG_BIT(sig));
+}
+
+bool
 signal_ignored_or_blocked(int sig)
 {
 	struct process *p = current_proc();

@@ -120,6 +120,8 @@ int kill_pgrp(int pgid, int sig);
  * -ERESTARTSYS when it is true.  Senders wake it with sched_wake().
  */
 bool signal_pending(void);
+/* True if sig would run a handler of the current thread now. */
+bool signal_handled(int sig);
 /* True if the current thread blocks sig or its process ignores it. */
 bool signal_ignored_or_blocked(int sig);
 /*

@@ -287,13 +287,16 @@ user_bad_fault(struct task *t, const struct arch_trap *trap, int err)
 		       t->proc->pid, t->proc->comm);
 		sig = KSIGKILL;
 	}
-	pr_info("%s[%d]: %s at %llx ip %llx sp %llx (%s)\n", t->comm,
-		t->tid, sig == KSIGBUS ? "bus error" : "segfault",
-		(unsigned long long)trap->addr,
-		(unsigned long long)t->regs.rip,
-		(unsigned long long)t->regs.rsp,
-		(trap->access & ARCH_ACCESS_WRITE) ? "write" :
-		(trap->access & ARCH_ACCESS_EXEC) ? "exec" : "read");
+	/* As Linux: logged only when no handler will take it. */
+	if (!signal_handled(sig))
+		pr_info("%s[%d]: %s at %llx ip %llx sp %llx (%s)\n",
+			t->comm, t->tid,
+			sig == KSIGBUS ? "bus error" : "segfault",
+			(unsigned long long)trap->addr,
+			(unsigned long long)t->regs.rip,
+			(unsigned long long)t->regs.rsp,
+			(trap->access & ARCH_ACCESS_WRITE) ? "write" :
+			(trap->access & ARCH_ACCESS_EXEC) ? "exec" : "read");
 	force_signal(sig, code, trap->addr);
 }
 
