@@ -134,6 +134,8 @@ ioctl_set_pgrp(struct tty *tty, bool master, unsigned long uarg)
 		return -EFAULT;
 	if (pgrp < 0)
 		return -EINVAL;
+	if (kill_pgrp(pgrp, 0) == -ESRCH)
+		return -ESRCH;
 	if (!pgrp_in_session(pgrp, tty->session))
 		return -EPERM;
 	tty->pgrp = pgrp;
