@@ -70,7 +70,10 @@ GUEST_TESTS = \
 	tests/guest/pipe_nonblock.gexe \
 	tests/guest/pipe_poll.gexe \
 	tests/guest/pipe_select.gexe \
-	tests/guest/pipe_size.gexe
+	tests/guest/pipe_size.gexe \
+	tests/guest/tty_console.gexe \
+	tests/guest/tty_ctty.gexe \
+	tests/guest/tty_pty.gexe
 
 GUEST_CFLAGS = -static -O1 -g -Wall -Werror -D_GNU_SOURCE \
 	-I$(srcdir)/tests/guest
