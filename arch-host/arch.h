@@ -382,4 +382,21 @@ size_t arch_fuse_add_dirent(struct arch_fuse_req *r, void *buf, size_t room,
 			    const char *name, uint64_t node,
 			    const struct arch_fuse_attr *a, uint64_t next_off);
 
+/* ---- console input (drivers/tty/console.c; IRQ_CONSOLE) ---- */
+
+/* What arch_console_input_start() found: stdin, stdout are terminals. */
+#define ARCH_CONSOLE_IN_TTY	1
+#define ARCH_CONSOLE_OUT_TTY	2
+
+/* Raw host terminal, IRQ_CONSOLE on input and resizes; ARCH_CONSOLE_*. */
+int arch_console_input_start(void);
+/* Host input without blocking: a count, 0 at end of file, or -EAGAIN. */
+long arch_console_read(char *buf, size_t len);
+/* The host terminal's size; -ENOTTY if there is no terminal. */
+int arch_console_winsize(unsigned short *rows, unsigned short *cols);
+/* True once after each resize of the host terminal. */
+bool arch_console_resized(void);
+/* Write bytes to the host console as they are (the tty processed them). */
+void arch_console_write_raw(const char *buf, size_t len);
+
 #endif

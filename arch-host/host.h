@@ -24,11 +24,13 @@
 #define HOST_SIG_FUSE		SIGURG
 #define HOST_SIG_SHUTDOWN	SIGPWR
 #define HOST_SIG_USER		SIGVTALRM
+#define HOST_SIG_CONSOLE	SIGSTKFLT
 #define HOST_IRQ_SIGNALS	{ [IRQ_TIMER] = HOST_SIG_TIMER,		\
 				  [IRQ_IO] = HOST_SIG_IO,		\
 				  [IRQ_FUSE] = HOST_SIG_FUSE,		\
 				  [IRQ_SHUTDOWN] = HOST_SIG_SHUTDOWN,	\
-				  [IRQ_USER] = HOST_SIG_USER }
+				  [IRQ_USER] = HOST_SIG_USER,		\
+				  [IRQ_CONSOLE] = HOST_SIG_CONSOLE }
 
 /* Host page size: configure accepts x86-64 hosts only. */
 #define HOST_PAGE_SIZE		4096UL
@@ -162,11 +164,23 @@ void switch_trampoline(void);
 void term_init(void);
 /* Put the saved terminal settings back; idempotent, async-signal-safe. */
 void term_restore(void);
+/*
+ * Put the host terminal (stdin) in raw mode, output processing off too,
+ * and raise IRQ_CONSOLE on SIGWINCH.  0, or -ENOTTY if stdin is not a
+ * terminal.
+ */
+int term_raw(void);
+/* True if the host terminal is in raw mode and stdout is a terminal. */
+bool term_crlf(void);
+/* Save stdin's file status flags for term_restore() to put back. */
+void term_save_flags(void);
 
 /* ---- console.c ---- */
 
 /* The host fd the kernel console writes to (STDOUT_FILENO by default). */
 extern int host_console_fd;
+/* From the SIGWINCH handler: note the resize and raise IRQ_CONSOLE. */
+void console_host_winch(void);
 
 /* ---- fuse.c ---- */
 

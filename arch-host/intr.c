@@ -32,6 +32,7 @@ static void (*const irq_trap[NR_IRQS])(void) = {
 	[IRQ_FUSE] = trap_fuse,
 	[IRQ_SHUTDOWN] = trap_shutdown,
 	[IRQ_USER] = trap_user,
+	[IRQ_CONSOLE] = trap_console,
 };
 
 /*

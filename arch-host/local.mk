@@ -40,10 +40,12 @@ CLEANFILES += arch-host/stub/vmlinux-stub
 EXTRA_DIST += arch-host/stub/stub.c arch-host/stub/stub.h
 
 # The kernel: core and arch-host call each other (arch.h down, trap.h up),
-# so the libraries are listed twice for the static linker.
+# so the libraries are listed again for the static linker: start_kernel()
+# is only pulled in by arch-host, and the terminal drivers it pulls call
+# back into core/libproc.a (signals), hence a third time.
 KERNEL_A = core/libinit.a core/libproc.a fs/libfs.a drivers/libdrivers.a core/libcore.a \
 	arch-host/libarch.a
-KERNEL_LIBS = $(KERNEL_A) $(KERNEL_A) $(ARCH_LIBS)
+KERNEL_LIBS = $(KERNEL_A) $(KERNEL_A) $(KERNEL_A) $(ARCH_LIBS)
 KERNEL_DEPS = $(KERNEL_A)
 
 bin_PROGRAMS += vmlinux-host

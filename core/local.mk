@@ -36,7 +36,8 @@ core_libproc_a_CPPFLAGS = $(KERNEL_CPPFLAGS)
 core_libproc_a_CFLAGS = $(KERNEL_CFLAGS)
 core_libproc_a_SOURCES = \
 	core/mm.h core/process.h core/syscall.h core/syscalls.h \
-	core/exec.h core/futex.h core/pipe.h core/signal.h core/signal_int.h core/mm_int.h core/utsname.h \
+	core/exec.h core/futex.h core/pipe.h core/signal.h core/signal_int.h \
+	core/mm_int.h core/utsname.h core/session.h \
 	core/exec.c \
 	core/exec_elf.c \
 	core/exit.c \
@@ -49,6 +50,7 @@ core_libproc_a_SOURCES = \
 	core/pgtable.c \
 	core/pipe.c \
 	core/process.c \
+	core/session.c \
 	core/signal.c \
 	core/signal_deliver.c \
 	core/sys_signal.c \

@@ -23,9 +23,12 @@
 #include "core/wait.h"
 #include "drivers/blk.h"
 #include "drivers/mem.h"
+#include "drivers/tty/console.h"
+#include "drivers/tty/tty.h"
 #include "drivers/ubd.h"
 #include "fs/buffer.h"
 #include "fs/devices.h"
+#include "fs/devpts.h"
 #include "fs/fdtable.h"
 #include "fs/filesystems.h"
 #include "fs/fuse.h"
@@ -153,10 +156,14 @@ mount_dev(void)
 
 	if (err == 0)
 		err = vfs_mount("devfs", "/dev", "devfs", 0, NULL);
-	if (err)
+	if (err) {
 		pr_warn("devfs: not mounted on /dev (error %d)\n", err);
-	else
-		pr_info("devfs: mounted\n");
+		return;
+	}
+	pr_info("devfs: mounted\n");
+	err = devpts_mount_boot();
+	if (err)
+		pr_warn("devpts: not mounted on /dev/pts (error %d)\n", err);
 }
 
 /*
@@ -244,6 +251,7 @@ kernel_init(void *arg)
 		fuse_export_wait();
 		kernel_halt(0);
 	}
+	console_start();
 	run_init(cfg);
 	return 0;
 }
@@ -262,6 +270,8 @@ fs_init(void)
 		err = ext2_init();
 	if (err == 0)
 		err = devfs_init();
+	if (err == 0)
+		err = devpts_init();
 	if (err)
 		panic("cannot set up the filesystems: error %d", err);
 	fifo_register(pipe_fifo_open);
@@ -288,9 +298,14 @@ start_kernel(const struct boot_config *cfg)
 	err = ubd_init();
 	if (err == 0)
 		err = mem_init();
+	if (err == 0)
+		err = console_init();
+	if (err == 0)
+		err = pty_init();
 	if (err)
 		panic("cannot set up the devices: error %d", err);
 	fs_init();
+	tty_core_init();
 	err = arch_timer_start(HZ);
 	if (err)
 		panic("cannot start the timer interrupt: error %d", err);

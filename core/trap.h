@@ -13,6 +13,7 @@ enum {
 	IRQ_FUSE,
 	IRQ_SHUTDOWN,
 	IRQ_USER,
+	IRQ_CONSOLE,
 	NR_IRQS,
 };
 
@@ -26,6 +27,8 @@ void trap_fuse(void);
 void trap_shutdown(void);
 /* A stub process died on the host (arch_user_dead() is now true). */
 void trap_user(void);
+/* Host console input arrived, or the host terminal was resized. */
+void trap_console(void);
 /*
  * On the way out of an interrupt that arrived with interrupts enabled:
  * switch tasks if one is due and the kernel is preemptible.  Called with

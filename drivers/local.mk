@@ -9,4 +9,10 @@ drivers_libdrivers_a_SOURCES = \
 	drivers/blkdev.c \
 	drivers/elevator.c \
 	drivers/mem.c \
-	drivers/ubd.c
+	drivers/ubd.c \
+	drivers/tty/console.h drivers/tty/tty.h drivers/tty/tty_abi.h \
+	drivers/tty/console.c \
+	drivers/tty/n_tty.c \
+	drivers/tty/pty.c \
+	drivers/tty/tty.c \
+	drivers/tty/tty_ioctl.c

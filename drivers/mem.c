@@ -1,9 +1,7 @@
 /*
  * The memory character devices of major 1, as on Linux: null (1,3),
  * zero (1,5), full (1,7), random (1,8) and urandom (1,9) — random bytes
- * come from the host — and the console (5,1), whose output is the kernel
- * console.  Console input arrives with the terminal driver; until then a
- * read of the console is end-of-file.
+ * come from the host.  The console is a terminal: drivers/tty/console.c.
  */
 #include "core/errno.h"
 #include "core/string.h"
@@ -57,15 +55,6 @@ random_read(struct file *f, void *buf, size_t len, uint64_t *pos)
 	return (long)len;
 }
 
-static long
-console_write(struct file *f, const void *buf, size_t len, uint64_t *pos)
-{
-	(void)f;
-	(void)pos;
-	arch_console_write(buf, len);
-	return (long)len;
-}
-
 static const struct file_ops null_ops = {
 	.read = null_read,
 	.write = null_write,
@@ -86,11 +75,6 @@ static const struct file_ops random_ops = {
 	.write = null_write,
 };
 
-static const struct file_ops console_ops = {
-	.read = null_read,
-	.write = console_write,
-};
-
 static struct chrdev mem_devices[] = {
 	{ .name = "null", .major = 1, .minor = 3, .count = 1, .mode = 0666,
 	  .fops = &null_ops },
@@ -102,8 +86,6 @@ static struct chrdev mem_devices[] = {
 	  .fops = &random_ops },
 	{ .name = "urandom", .major = 1, .minor = 9, .count = 1,
 	  .mode = 0666, .fops = &random_ops },
-	{ .name = "console", .major = 5, .minor = 1, .count = 1,
-	  .mode = 0600, .fops = &console_ops },
 };
 
 int

@@ -1,6 +1,5 @@
 /*
- * The memory devices (null, zero, full, random, urandom) and the console
- * character device.
+ * The memory devices (null, zero, full, random, urandom).
  */
 #ifndef DRIVERS_MEM_H
 #define DRIVERS_MEM_H

@@ -1,7 +1,8 @@
 /*
  * devfs: the /dev the kernel mounts at boot, as Linux's devtmpfs.  It is
  * a tmpfs whose root is filled, at mount time, with a node for every
- * registered character device range (null, zero, ..., console) and every
+ * registered character device range (null, zero, ..., console) that has a
+ * name, and every
  * block device (ubda...).  Being a tmpfs, it takes new nodes, links and
  * directories like any other (mknod, ln -s, mkdir /dev/pts).
  */
@@ -43,6 +44,8 @@ devfs_add_chrdev(const struct chrdev *cd, void *arg)
 {
 	char name[32];
 
+	if (cd->name == NULL)
+		return;		/* its nodes are made elsewhere (devpts) */
 	for (unsigned int i = 0; i < cd->count; i++) {
 		if (cd->count == 1)
 			kstrlcpy(name, cd->name, sizeof(name));

@@ -7,12 +7,13 @@ fs_libfs_a_SOURCES = \
 	fs/vfs.h fs/pagecache.h fs/pagecache_int.h fs/buffer.h fs/radix_tree.h \
 	fs/writeback.h \
 	fs/fdtable.h fs/internal.h \
-	fs/devices.h fs/filesystems.h \
+	fs/devices.h fs/devpts.h fs/filesystems.h \
 	fs/tmpfs.h fs/fuse.h fs/fuse_serve.h \
 	fs/buffer.c \
 	fs/char_dev.c \
 	fs/dcache.c \
 	fs/devfs.c \
+	fs/devpts.c \
 	fs/dirops.c \
 	fs/fdtable.c \
 	fs/fs_struct.c \

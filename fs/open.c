@@ -239,7 +239,8 @@ open_file(const struct vpath *p, unsigned int flags, struct file **out)
 	f->path = *p;
 	vpath_get(p);
 	f->inode = inode;
-	f->flags = flags & ~(KO_CREAT | KO_EXCL | KO_NOCTTY | KO_TRUNC);
+	/* The driver's open sees KO_NOCTTY (a tty); the file keeps none. */
+	f->flags = flags;
 	f->mode = open_fmode(flags);
 	f->ops = ops;
 	f->refcount = 1;
@@ -250,6 +251,7 @@ open_file(const struct vpath *p, unsigned int flags, struct file **out)
 		kfree(f);
 		return err;
 	}
+	f->flags &= ~(KO_CREAT | KO_EXCL | KO_NOCTTY | KO_TRUNC);
 	*out = f;
 	return 0;
 }

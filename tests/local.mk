@@ -27,7 +27,8 @@ UNIT_TESTS = \
 	tests/unit/check_vfs \
 	tests/unit/check_pagecache \
 	tests/unit/check_ext2 \
-	tests/unit/check_mm
+	tests/unit/check_mm \
+	tests/unit/check_tty
 check_PROGRAMS += $(UNIT_TESTS)
 
 # Filesystem suites link the whole kernel side with the fake disk.
@@ -67,6 +68,14 @@ tests_unit_check_mm_DEPENDENCIES = $(FS_DEPS)
 tests_unit_check_blk_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_check_blk_LDADD = drivers/libdrivers.a $(UNIT_LDADD)
 tests_unit_check_blk_DEPENDENCIES = drivers/libdrivers.a $(UNIT_DEPS)
+
+# The line discipline and the tty core, with the signal interface faked
+# by the suite itself.
+tests_unit_check_tty_SOURCES = tests/unit/check_tty.c drivers/tty/n_tty.c \
+	drivers/tty/tty.c drivers/tty/tty_ioctl.c
+tests_unit_check_tty_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_check_tty_LDADD = $(UNIT_LDADD)
+tests_unit_check_tty_DEPENDENCIES = $(UNIT_DEPS)
 
 tests_unit_check_buddy_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_check_buddy_LDADD = $(UNIT_LDADD)

@@ -4,6 +4,7 @@
  * test controls and interrupts raised by the test itself.  Core code linked
  * against it behaves as on the real machine, deterministically.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,6 +296,42 @@ arch_console_write(const char *buf, size_t len)
 	fake_console[fake_console_len] = '\0';
 	if (fake_console_hook != NULL)
 		fake_console_hook(buf, len);
+}
+
+/* The tty's output goes to the same record as the kernel's. */
+void
+arch_console_write_raw(const char *buf, size_t len)
+{
+	arch_console_write(buf, len);
+}
+
+/* No host input: neither stdin nor stdout is a terminal. */
+int
+arch_console_input_start(void)
+{
+	return 0;
+}
+
+long
+arch_console_read(char *buf, size_t len)
+{
+	(void)buf;
+	(void)len;
+	return 0;
+}
+
+int
+arch_console_winsize(unsigned short *rows, unsigned short *cols)
+{
+	(void)rows;
+	(void)cols;
+	return -ENOTTY;
+}
+
+bool
+arch_console_resized(void)
+{
+	return false;
 }
 
 /* Deterministic "randomness" for tests: a counter pattern. */

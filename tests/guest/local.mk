@@ -85,7 +85,10 @@ GUEST_TESTS = \
 	tests/guest/sig_rt_queue.gexe \
 	tests/guest/sig_signalfd.gexe \
 	tests/guest/sig_sigsuspend.gexe \
-	tests/guest/sig_stop_cont.gexe
+	tests/guest/sig_stop_cont.gexe \
+	tests/guest/tty_console.gexe \
+	tests/guest/tty_ctty.gexe \
+	tests/guest/tty_pty.gexe
 
 GUEST_CFLAGS = -static -O1 -g -Wall -Werror -D_GNU_SOURCE \
 	-I$(srcdir)/tests/guest

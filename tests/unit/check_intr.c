@@ -73,6 +73,12 @@ trap_user(void)
 }
 
 void
+trap_console(void)
+{
+	trace_add('C');
+}
+
+void
 trap_preempt(void)
 {
 	trace_add('P');
