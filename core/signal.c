@@ -256,6 +256,7 @@ sig_send_locked(struct process *p, struct task *t, int sig,
 {
 	int err;
 
+	KASSERT(sig >= 1 && sig <= NSIG);
 	if (p->state != PROC_ALIVE || p->exiting)
 		return 0;
 	sig_prepare(p, sig);
@@ -309,8 +310,8 @@ kill_pgrp(int pgid, int sig)
 	struct ksiginfo info;
 	int found = 0;
 
-	if (pgid <= 0)
-		return -ESRCH;
+	if (pgid <= 0 || sig < 0 || sig > NSIG)
+		return pgid <= 0 ? -ESRCH : -EINVAL;
 	if (arch_in_interrupt()) {
 		signal_send_irq(-pgid, sig);
 		return 0;
@@ -321,7 +322,8 @@ kill_pgrp(int pgid, int sig)
 		struct process *q = process_find_locked(pid);
 
 		if (q != NULL && q->state == PROC_ALIVE && q->pgid == pgid) {
-			sig_send_locked(q, NULL, sig, &info, false);
+			if (sig != 0)	/* 0: is there such a group? */
+				sig_send_locked(q, NULL, sig, &info, false);
 			found++;
 		}
 	}

@@ -110,7 +110,9 @@ int send_signal_info(struct process *p, struct task *t, int sig,
 		     const struct ksiginfo *info);
 /*
  * Send sig from the kernel to every process of group pgid (the tty's
- * job-control characters, hang-ups).  0, or -ESRCH if there is none.
+ * job-control characters, hang-ups); sig 0 only checks that the group
+ * exists.  0, or -ESRCH if there is none.  From an interrupt handler
+ * the sending is left to a kernel thread (and 0 is returned).
  */
 int kill_pgrp(int pgid, int sig);
 
