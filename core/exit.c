@@ -210,6 +210,8 @@ exit_orphan_groups(struct process *p)
 {
 	struct process *c;
 
+	if (nr_stopped == 0)
+		return;
 	p->state = PROC_REAPED;		/* not a member any more */
 	exit_orphan_check(p, p->pgid);
 	list_for_each_entry(c, &p->children, sibling)

@@ -24,6 +24,7 @@
 #include "core/string.h"
 
 static void (*session_exit_hook)(int sid);	/* [I] drivers/tty */
+int nr_stopped;					/* [p] stopped processes */
 
 void
 session_exit_hook_register(void (*fn)(int sid))
@@ -188,6 +189,7 @@ sig_prepare(struct process *p, int sig)
 	if (!p->stopped)
 		return;
 	p->stopped = false;
+	nr_stopped--;
 	p->stop_report = false;
 	p->cont_report = true;
 	signal_notify_parent(p, KCLD_CONTINUED, KSIGCONT);
@@ -224,6 +226,10 @@ sig_group_exit(struct process *p, int sig)
 
 	p->exiting = true;
 	p->exit_status = sig;
+	if (p->stopped) {
+		p->stopped = false;
+		nr_stopped--;
+	}
 	sig_flush_process(p, ~0ULL);
 	list_for_each_entry(t, &p->threads, thread_node)
 		sched_wake(t);

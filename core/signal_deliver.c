@@ -338,6 +338,7 @@ group_stop(struct process *p, int sig)
 	struct task *t;
 
 	p->stopped = true;
+	nr_stopped++;
 	p->stop_sig = sig;
 	p->stop_report = true;
 	p->cont_report = false;

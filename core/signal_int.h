@@ -28,6 +28,10 @@ struct kstack_user {
 	uint64_t ss_size;
 };
 
+/* How many processes are stopped (proc_lock): exits look for orphaned
+ * stopped groups only when there are any. */
+extern int nr_stopped;
+
 /* One pending signal with its siginfo. */
 struct sigqueue {
 	struct list_head node;		/* [p] in a sig_queue */
