@@ -88,6 +88,7 @@ GUEST_TESTS = \
 	tests/guest/sig_stop_cont.gexe \
 	tests/guest/tty_console.gexe \
 	tests/guest/tty_ctty.gexe \
+	tests/guest/tty_jobctl.gexe \
 	tests/guest/tty_pty.gexe
 
 GUEST_CFLAGS = -static -O1 -g -Wall -Werror -D_GNU_SOURCE \
