@@ -1,7 +1,8 @@
 /*
  * Processes: the pid table, lookups and references, and the start of
- * init (signals: core/signal.c).  Creation is in core/fork.c, the end of a process in
- * core/exit.c, running guest code in core/user.c.
+ * init.  Creation is in core/fork.c, the end of a process in
+ * core/exit.c, running guest code in core/user.c, signals in
+ * core/signal.c.
  *
  * Lock order: proc_lock, then a task's files/fs locks, then mm->lock.
  * A process is freed when its last reference goes (the pid table holds

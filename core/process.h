@@ -116,7 +116,7 @@ struct process {
 	struct list_head sig_queue;	/* [p] its struct sigqueues */
 	int exit_signal;		/* [I] sent to the parent at exit */
 	bool stopped;			/* [p] a group stop is in effect */
-	int stop_sig;			/* [p] the signal that stopped it */
+	int stop_sig;			/* [p] what stopped it */
 	bool stop_report;		/* [p] wait(WUNTRACED) may see it */
 	bool cont_report;		/* [p] wait(WCONTINUED) may see it */
 	struct wait_queue stop_wq;	/* stopped threads sleep here */

@@ -64,9 +64,9 @@ struct task {
 	uint64_t sig_blocked;		/* [t] the signal mask */
 	uint64_t sig_pending;		/* [p] thread-directed signals */
 	struct list_head sig_queue;	/* [p] their struct sigqueues */
-	uint64_t real_blocked;		/* [t] sigtimedwait: the real mask */
-	uint64_t saved_sigmask;		/* [t] sigsuspend's mask to restore */
-	bool restore_sigmask;		/* [t] ...once a signal is handled */
+	uint64_t real_blocked;		/* [t] sigtimedwait's real mask */
+	uint64_t saved_sigmask;		/* [t] sigsuspend's old mask */
+	bool restore_sigmask;		/* [t] put it back after a signal */
 	bool in_syscall;		/* [t] regs hold a call's result */
 	uint64_t sas_sp, sas_size;	/* [t] sigaltstack */
 	int sas_flags;			/* [t] KSS_DISABLE or 0 */

@@ -24,7 +24,7 @@
 #include "core/string.h"
 
 static void (*session_exit_hook)(int sid);	/* [I] drivers/tty */
-int nr_stopped;					/* [p] stopped processes */
+int nr_stopped;				/* [p] stopped processes */
 
 void
 session_exit_hook_register(void (*fn)(int sid))

@@ -231,7 +231,7 @@ frame_place(struct task *t, const struct ksigaction *sa, size_t fpsize,
 	*fpstate = sp;
 	sp = ((sp - sizeof(struct krt_sigframe)) & ~15ULL) - 8;
 	if (onstack && !on_sig_stack(t, sp))
-		return -EFAULT;		/* the alternate stack overflowed */
+		return -EFAULT;	/* the alternate stack overflowed */
 	*frame = sp;
 	return 0;
 }

@@ -44,7 +44,7 @@ _Static_assert(sizeof(struct ksignalfd_siginfo) == 128,
 	       "struct signalfd_siginfo");
 
 struct signalfd {
-	uint64_t mask;			/* [f->pos_lock] signals it takes */
+	uint64_t mask;			/* signals it takes */
 };
 
 /* Convert a siginfo as Linux's signalfd_copyinfo does. */

@@ -30,7 +30,7 @@ signal_fork(struct task *t, bool thread)
 
 	t->sig_blocked = cur->sig_blocked;
 	if (thread)
-		return;		/* a thread starts without an alternate stack */
+		return;	/* a thread starts without an alternate stack */
 	t->sas_sp = cur->sas_sp;
 	t->sas_size = cur->sas_size;
 }
@@ -249,7 +249,7 @@ do_kill(int pid, int sig, const struct ksiginfo *info)
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
 	if (pid == -2147483647 - 1)
-		return -ESRCH;		/* as Linux: -pid would overflow */
+		return -ESRCH;	/* as Linux: -pid would overflow */
 	if (pid == -1)
 		return kill_many(0, sig, true, info);
 	if (pid <= 0)
