@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,16 @@ run_in_child(int (*fn)(void))
 	fprintf(stderr, "FAIL: the test child was killed by signal %d\n",
 		WIFSIGNALED(status) ? WTERMSIG(status) : -1);
 	return 1;
+}
+
+/* Is sig pending (blocked and sent) for the caller? */
+static inline int
+sig_is_pending(int sig)
+{
+	sigset_t set;
+
+	CHECK(sigpending(&set) == 0);
+	return sigismember(&set, sig);
 }
 
 #endif

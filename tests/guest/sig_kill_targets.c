@@ -70,15 +70,6 @@ finish(int p, int n, pid_t *pids, const int *expect, int count)
 }
 
 static int
-self_pending(void)
-{
-	sigset_t set;
-
-	CHECK(sigpending(&set) == 0);
-	return sigismember(&set, SIGUSR1);
-}
-
-static int
 test(void)
 {
 	struct sigaction sa = { .sa_handler = handler };
@@ -106,7 +97,7 @@ test(void)
 	pids[1] = spawn(-1);
 	CHECK(kill(0, SIGUSR1) == 0);
 	finish(p[0], 2, pids, (const int[]){ 1, 1 }, 2);
-	CHECK(self_pending());
+	CHECK(sig_is_pending(SIGUSR1));
 	CHECK(sigprocmask(SIG_UNBLOCK, &both, NULL) == 0);
 	CHECK(got1 == 1 && read(p[0], &c, 1) == 1);
 	CHECK(sigprocmask(SIG_BLOCK, &both, NULL) == 0);
@@ -117,7 +108,7 @@ test(void)
 	pids[2] = spawn(-1);
 	CHECK(kill(-pids[0], SIGUSR1) == 0);
 	finish(p[0], 2, pids, (const int[]){ 1, 1, 0 }, 3);
-	CHECK(!self_pending());
+	CHECK(!sig_is_pending(SIGUSR1));
 	CHECK_ERR(kill(-pids[0], SIGUSR1), ESRCH);
 
 	/* kill(pid, 0): alive, zombie, reaped. */
@@ -147,7 +138,7 @@ test(void)
 	pids[1] = spawn(0);
 	CHECK(kill(-1, SIGUSR1) == 0);
 	finish(p[0], 2, pids, (const int[]){ 1, 1 }, 2);
-	CHECK(!self_pending());
+	CHECK(!sig_is_pending(SIGUSR1));
 	return 0;
 }
 
