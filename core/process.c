@@ -173,6 +173,7 @@ process_default_rlimits(struct process *p)
 	p->rlim[KRLIMIT_CORE].cur = 0;
 	p->rlim[KRLIMIT_NOFILE] = (struct krlimit){ 1024, 4096 };
 	p->rlim[KRLIMIT_NPROC] = (struct krlimit){ 4096, 4096 };
+	p->rlim[KRLIMIT_SIGPENDING] = (struct krlimit){ 4096, 4096 };
 	p->rlim[KRLIMIT_MEMLOCK] = (struct krlimit){ 8 << 20, 8 << 20 };
 }
 

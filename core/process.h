@@ -81,6 +81,7 @@ struct ksigaction {
 #define KRLIMIT_NOFILE	7
 #define KRLIMIT_MEMLOCK	8
 #define KRLIMIT_AS	9
+#define KRLIMIT_SIGPENDING 11
 #define KRLIMIT_NLIMITS	16
 #define KRLIM_INFINITY	(~0ULL)
 
@@ -114,6 +115,7 @@ struct process {
 	struct ksigaction sigactions[NSIG];	/* [p] dispositions */
 	uint64_t sig_pending;		/* [p] process-wide pending */
 	struct list_head sig_queue;	/* [p] its struct sigqueues */
+	int nr_sigqueued;		/* [p] sigqueues of it and its threads */
 	int exit_signal;		/* [I] sent to the parent at exit */
 	bool stopped;			/* [p] a group stop is in effect */
 	int stop_sig;			/* [p] what stopped it */

@@ -90,6 +90,14 @@ sig_fatal(struct process *p, int sig)
 
 /* ---- pending sets ---- */
 
+static void
+sigqueue_free(struct sigqueue *q)
+{
+	q->owner->nr_sigqueued--;
+	list_del(&q->node);
+	kfree(q);
+}
+
 /* Drop every queued entry of the signals in mask from a set. */
 static void
 sigqueue_flush(uint64_t *pending, struct list_head *queue, uint64_t mask)
@@ -98,10 +106,8 @@ sigqueue_flush(uint64_t *pending, struct list_head *queue, uint64_t mask)
 
 	*pending &= ~mask;
 	list_for_each_entry_safe(q, n, queue, node) {
-		if (KSIG_BIT(q->info.signo) & mask) {
-			list_del(&q->node);
-			kfree(q);
-		}
+		if (KSIG_BIT(q->info.signo) & mask)
+			sigqueue_free(q);
 	}
 }
 
@@ -147,26 +153,33 @@ sig_take(uint64_t *pending, struct list_head *queue, int sig,
 		return sig;
 	}
 	*info = found->info;
-	list_del(&found->node);
-	kfree(found);
+	sigqueue_free(found);
 	return sig;
 }
 
-/* Queue info on a pending set; -EAGAIN if a real-time one cannot be. */
+/*
+ * Queue info on one of p's pending sets.  -EAGAIN if a real-time signal
+ * from a process cannot be: no memory, or p has RLIMIT_SIGPENDING
+ * signals queued (the kernel's own then come without their siginfo).
+ */
 static int
-sig_enqueue(uint64_t *pending, struct list_head *queue,
+sig_enqueue(struct process *p, uint64_t *pending, struct list_head *queue,
 	    const struct ksiginfo *info)
 {
 	int sig = info->signo;
-	struct sigqueue *q;
+	struct sigqueue *q = NULL;
 
 	if (sig < KSIGRTMIN && (*pending & KSIG_BIT(sig)))
 		return 0;		/* standard signals do not queue */
-	q = kmalloc(sizeof(*q));
+	if (sig < KSIGRTMIN ||
+	    (uint64_t)p->nr_sigqueued < p->rlim[KRLIMIT_SIGPENDING].cur)
+		q = kmalloc(sizeof(*q));
 	if (q == NULL && sig >= KSIGRTMIN && info->code != KSI_KERNEL)
 		return -EAGAIN;
 	if (q != NULL) {
 		q->info = *info;
+		q->owner = p;
+		p->nr_sigqueued++;
 		list_add_tail(&q->node, queue);
 	}
 	*pending |= KSIG_BIT(sig);
@@ -269,9 +282,9 @@ sig_send_locked(struct process *p, struct task *t, int sig,
 	if (!force && sig_ignored(p, t, sig))
 		return 0;
 	if (t != NULL)
-		err = sig_enqueue(&t->sig_pending, &t->sig_queue, info);
+		err = sig_enqueue(p, &t->sig_pending, &t->sig_queue, info);
 	else
-		err = sig_enqueue(&p->sig_pending, &p->sig_queue, info);
+		err = sig_enqueue(p, &p->sig_pending, &p->sig_queue, info);
 	if (err == 0)
 		sig_complete(p, t, sig);
 	return err;

@@ -35,6 +35,7 @@ extern int nr_stopped;
 /* One pending signal with its siginfo. */
 struct sigqueue {
 	struct list_head node;		/* [p] in a sig_queue */
+	struct process *owner;		/* [I] whose count it is in */
 	struct ksiginfo info;
 };
 

@@ -82,6 +82,7 @@ GUEST_TESTS = \
 	tests/guest/sig_mask_pending.gexe \
 	tests/guest/sig_nocldwait.gexe \
 	tests/guest/sig_restart.gexe \
+	tests/guest/sig_rt_limit.gexe \
 	tests/guest/sig_rt_queue.gexe \
 	tests/guest/sig_signalfd.gexe \
 	tests/guest/sig_sigsuspend.gexe \
